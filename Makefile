@@ -1,0 +1,77 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is what those two are made of.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python >= 3.12: the one .python-version selects (pyenv), else the newest on PATH.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+# DATABASE_URL wins; otherwise scripts/devdb.py finds (or starts) PostgreSQL and says where.
+DB_ENV = DATABASE_URL="$$($(PY) scripts/devdb.py)"
+
+.PHONY: run test lint format venv db migrate demo messages chromium bench-data clean-pgdata
+
+run: venv messages
+	@export $(DB_ENV) && \
+	$(MANAGE) migrate --no-input && \
+	$(MANAGE) createcachetable && \
+	$(MANAGE) load_demo && \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: venv messages chromium
+	@export $(DB_ENV) && \
+	$(VENV)/bin/ruff check . && \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (e.g. apt-get install python3.12, or pyenv install 3.13)." >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+messages: venv
+	@$(MANAGE) compilemessages --ignore '.venv' -v 0
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+db: venv
+	@$(PY) scripts/devdb.py
+
+migrate: venv
+	@export $(DB_ENV) && $(MANAGE) migrate --no-input && $(MANAGE) createcachetable
+
+demo: migrate
+	@export $(DB_ENV) && $(MANAGE) load_demo
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Scale data for benchmarks, in its own database so the demo stays small:
+#   make bench-data N=10000
+N ?= 10000
+bench-data: venv
+	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$(PARTNERSHIP_DB_NAME=partnership_bench $(PY) scripts/devdb.py)}" && \
+	$(MANAGE) migrate --no-input && \
+	$(MANAGE) seed_scale --initiatives $(N)
+
+clean-pgdata:
+	@test ! -d .pgdata || { $$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1) -D .pgdata/cluster stop || true; rm -rf .pgdata; }

@@ -1,0 +1,219 @@
+"""Initiatives (insatser): who does what, where, when, for whom and against which problem."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.indexes import GistIndex
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+import pghistory
+from partnership.models import LocatedModel, Visibility, Weekday
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def active(self):
+        """Not archived."""
+        return self.filter(archived_at__isnull=True)
+
+    def public(self):
+        """The one definition of 'public': public visibility, approved lead organisation,
+        not archived. Map, list, detail, feeds, API, CSV and sitemap all use this."""
+        return self.active().filter(
+            visibility=Visibility.PUBLIC, lead_organization__status="approved"
+        )
+
+    def visible_to(self, user):
+        """Everything a user may see: partners see partners-only initiatives too, but
+        never those of pending or suspended organisations unless they are coordinators."""
+        from partnership.permissions import is_coordinator, is_partner
+
+        if is_coordinator(user):
+            return self.active()
+        if is_partner(user):
+            return self.active().filter(lead_organization__status="approved")
+        return self.public()
+
+    def live(self, on=None):
+        """Planned or active, and running on the given date (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(
+            status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE],
+            period__contains=on,
+        )
+
+
+class Initiative(LocatedModel):
+    """A safety initiative run by a lead organisation, possibly with partner organisations."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    lead_organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("lead organisation"),
+        on_delete=models.PROTECT,
+        related_name="led_initiatives",
+    )
+    partner_organizations = models.ManyToManyField(
+        "stakeholders.Organization",
+        verbose_name=_("partner organisations"),
+        blank=True,
+        related_name="partnered_initiatives",
+    )
+    themes = models.ManyToManyField(
+        "partnership.Theme", verbose_name=_("themes"), related_name="initiatives"
+    )
+    target_groups = models.ManyToManyField(
+        "partnership.TargetGroup",
+        verbose_name=_("target groups"),
+        blank=True,
+        related_name="initiatives",
+    )
+    areas = models.ManyToManyField(
+        "partnership.Area", verbose_name=_("areas"), related_name="initiatives"
+    )
+    problems = models.ManyToManyField(
+        "partnership.Problem",
+        verbose_name=_("problems addressed"),
+        blank=True,
+        related_name="initiatives",
+    )
+    address = models.CharField(_("address or place"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty: ongoing."))
+    # daterange(starts_on, ends_on, '[]'): an open end is an unbounded upper bound, so
+    # overlap (&&) and "running on a date" (@>) are single indexed operators.
+    period = models.GeneratedField(
+        expression=Func(F("starts_on"), F("ends_on"), Value("[]"), function="daterange"),
+        output_field=DateRangeField(),
+        db_persist=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta(LocatedModel.Meta):
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["title"]
+        constraints = [
+            *LocatedModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="initiative_ends_after_start",
+            ),
+        ]
+        indexes = [
+            GistIndex(fields=["period"], name="initiative_period_gist"),
+            models.Index(
+                fields=["visibility", "status"],
+                condition=Q(archived_at__isnull=True),
+                name="initiative_live_idx",
+            ),
+            models.Index(fields=["lead_organization", "status"], name="initiative_lead_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScheduleSlot(models.Model):
+    """A weekly recurring time: 'Fridays 20:00–23:00'. An initiative may have several."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("to"))
+
+    class Meta:
+        verbose_name = _("schedule slot")
+        verbose_name_plural = _("schedule slots")
+        ordering = ["weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=7), name="slot_weekday_1_to_7"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["initiative", "weekday", "starts_at"], name="slot_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class InitiativeUpdate(models.Model):
+    """A dated entry in an initiative's progress log, optionally changing its status."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("posted by organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    happened_on = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("update"), max_length=5000)
+    new_status = models.CharField(
+        _("new status"), max_length=12, choices=Initiative.Status.choices, blank=True
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-happened_on", "-created_at"]
+        indexes = [models.Index(fields=["initiative", "-happened_on"], name="update_initiative_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} – {self.happened_on}"
+
+
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="InitiativeEvent", exclude=["period"],
+)(Initiative)
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="ScheduleSlotEvent",
+)(ScheduleSlot)
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="InitiativeUpdateEvent",
+)(InitiativeUpdate)

@@ -1,0 +1,378 @@
+"""What belongs to the partnership as a whole: the shared vocabulary and the joint problems.
+
+Areas, themes and target groups are data, not code: a new partnership edits them in the
+admin. Problems are identified *together*: one organisation records a problem, others
+endorse it ("vi ser också detta") and take responsibility for parts of it.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+import pghistory
+
+WEEKDAY_NUMBERS = [1, 2, 3, 4, 5, 6, 7]
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekday numbers, as PostgreSQL's ``extract(isodow ...)`` returns them."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PARTNERS = "partners", _("Partners only")
+
+
+class LocatedModel(models.Model):
+    """An optional WGS84 point; both coordinates or neither, each within range."""
+
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="%(app_label)s_%(class)s_point_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="%(app_label)s_%(class)s_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="%(app_label)s_%(class)s_longitude_range",
+            ),
+        ]
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class AreaQuerySet(models.QuerySet):
+    def with_descendants(self, area: "Area") -> "AreaQuerySet":
+        """The area and every area below it, in one recursive query."""
+        return self.filter(
+            pk__in=models.expressions.RawSQL(
+                """
+                WITH RECURSIVE tree(id) AS (
+                    SELECT id FROM partnership_area WHERE id = %s
+                    UNION ALL
+                    SELECT child.id FROM partnership_area child JOIN tree ON child.parent_id = tree.id
+                )
+                SELECT id FROM tree
+                """,
+                [area.pk],
+            )
+        )
+
+
+class Area(LocatedModel):
+    """A place the partnership works in; areas nest (Vårby gård > Vårby gård centrum)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+    boundary = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        help_text=_("A GeoJSON Polygon or MultiPolygon geometry, WGS84 coordinates."),
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta(LocatedModel.Meta):
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+        constraints = [
+            *LocatedModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="area_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VocabularyTerm(models.Model):
+    """A term of the shared vocabulary, named in Swedish and English."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name_sv"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, Swedish when there is no English name."""
+        if (get_language() or "sv").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_sv
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "sv").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_sv
+
+
+class Theme(VocabularyTerm):
+    """What an initiative or problem is about: lighting, night walks, littering …"""
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class TargetGroup(VocabularyTerm):
+    """Who an initiative is for: young people, parents, residents, shop owners …"""
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class ProblemQuerySet(models.QuerySet):
+    def active(self):
+        """Not archived."""
+        return self.filter(archived_at__isnull=True)
+
+    def open(self):
+        return self.active().filter(status__in=[Problem.Status.OPEN, Problem.Status.BEING_ADDRESSED])
+
+    def public(self):
+        """The one definition of a problem anyone may see."""
+        return self.active().filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user):
+        """Public problems for everyone; all of them for partners and coordinators."""
+        from partnership.permissions import is_partner
+
+        if is_partner(user):
+            return self.active()
+        return self.public()
+
+
+class Problem(LocatedModel):
+    """A problem the partners identified together, and who does what about it."""
+
+    class Source(models.TextChoices):
+        SAFETY_WALK = "safety_walk", _("Safety walk")
+        SAFETY_SURVEY = "safety_survey", _("Safety survey")
+        POLICE_PICTURE = "police_picture", _("Police situation picture")
+        RESIDENT_REPORT = "resident_report", _("Resident report")
+        PARTNER_OBSERVATION = "partner_observation", _("Partner observation")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        BEING_ADDRESSED = "being_addressed", _("Being addressed")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="problems"
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="problems")
+    source = models.CharField(_("source"), max_length=32, choices=Source.choices)
+    observed_on = models.DateField(_("observed on"), null=True, blank=True)
+    weekdays = ArrayField(
+        models.PositiveSmallIntegerField(choices=Weekday.choices),
+        verbose_name=_("weekdays"),
+        default=list,
+        blank=True,
+        help_text=_("The days it happens; none means any day."),
+    )
+    time_from = models.TimeField(_("from time of day"), null=True, blank=True)
+    time_to = models.TimeField(
+        _("to time of day"),
+        null=True,
+        blank=True,
+        help_text=_("May be earlier than the start: 22:00–02:00 runs past midnight."),
+    )
+    severity = models.PositiveSmallIntegerField(_("severity"), default=3)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    outcome = models.TextField(_("outcome"), blank=True, max_length=5000)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PARTNERS
+    )
+    recorded_by_organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="recorded_problems",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    endorsing_organizations = models.ManyToManyField(
+        "stakeholders.Organization",
+        through="ProblemEndorsement",
+        related_name="endorsed_problems",
+        verbose_name=_("endorsed by"),
+    )
+    responsible_organizations = models.ManyToManyField(
+        "stakeholders.Organization",
+        through="ProblemResponsibility",
+        related_name="responsible_for_problems",
+        verbose_name=_("responsible organisations"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta(LocatedModel.Meta):
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        ordering = ["-created_at"]
+        constraints = [
+            *LocatedModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=5), name="problem_severity_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__contained_by=WEEKDAY_NUMBERS),
+                name="problem_weekdays_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_from__isnull=True, time_to__isnull=True)
+                | (Q(time_from__isnull=False, time_to__isnull=False) & ~Q(time_from=models.F("time_to"))),
+                name="problem_time_span_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "being_addressed"]) | ~Q(outcome=""),
+                name="problem_closed_has_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "visibility"], name="problem_status_vis_idx"),
+            models.Index(fields=["area", "status"], name="problem_area_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProblemEndorsement(models.Model):
+    """'We see this too': one organisation confirms a problem another recorded."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="endorsements")
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="endorsements"
+    )
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "organization"], name="endorsement_once_per_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.problem}"
+
+
+class ProblemResponsibility(models.Model):
+    """An organisation's commitment to do its part about a problem."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        SUPPORTING = "supporting", _("Supporting")
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.SUPPORTING)
+    commitment = models.TextField(_("what we will do"), max_length=2000)
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "organization"], name="responsibility_once_per_organization"
+            ),
+            models.UniqueConstraint(
+                fields=["problem"], condition=Q(role="lead"), name="responsibility_one_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()}) → {self.problem}"
+
+
+# History: who changed what, when. Trigger-based, so bulk writes are kept too.
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="ProblemEvent",
+)(Problem)
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="ProblemEndorsementEvent"
+)(ProblemEndorsement)
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    model_name="ProblemResponsibilityEvent",
+)(ProblemResponsibility)

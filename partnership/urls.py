@@ -1,0 +1,32 @@
+"""URLs: pages under i18n prefixes (Swedish unprefixed, /en/ for English); machine
+endpoints (/healthz, later /api/) without."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from partnership import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path(_("accessibility/"), views.accessibility, name="accessibility"),
+    path(_("privacy/"), views.privacy, name="privacy"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler400 = "partnership.views.bad_request"
+handler403 = "partnership.views.permission_denied"
+handler404 = "partnership.views.page_not_found"
+handler500 = "partnership.views.server_error"
+
+admin.site.site_header = settings.PORTAL_NAME
+admin.site.site_title = settings.PORTAL_NAME

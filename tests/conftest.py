@@ -1,0 +1,87 @@
+"""The fixed cast every view is tested with (see STYLE.md), and browser set-up.
+
+``resident`` is anonymous; ``member`` and ``org_admin`` belong to ``organization``;
+``outsider`` is a member of ``other_organization``; ``coordinator`` runs the partnership.
+"""
+
+import os
+
+import pytest
+
+from stakeholders.models import Membership
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
+# from such a thread unless told that this is deliberate (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """The manifest storage 404s on files never collected; tests serve them as they are."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def resident(client):
+    """An anonymous visitor: the test client without a login."""
+    return client
+
+
+@pytest.fixture
+def organization(db):
+    return factories.OrganizationFactory(name="Stiftelsen Testbostäder", kind="property_owner")
+
+
+@pytest.fixture
+def other_organization(db):
+    return factories.OrganizationFactory(name="Föreningen Andra", kind="association")
+
+
+@pytest.fixture
+def member(organization):
+    user = factories.UserFactory(email="member@example.org", first_name="Maja")
+    factories.MembershipFactory(user=user, organization=organization, role=Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def org_admin(organization):
+    user = factories.UserFactory(email="admin@example.org", first_name="Adam")
+    factories.MembershipFactory(user=user, organization=organization, role=Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def outsider(other_organization):
+    user = factories.UserFactory(email="outsider@example.org", first_name="Otto")
+    factories.MembershipFactory(user=user, organization=other_organization)
+    return user
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.UserFactory(email="coordinator@example.org", is_coordinator=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser (see docs/testing in README)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
