@@ -2,15 +2,15 @@
 
 import uuid
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import DateRangeField
 from django.contrib.postgres.indexes import GistIndex
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Case, F, Func, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-import pghistory
 from partnership.models import LocatedModel, Visibility, Weekday
 
 
@@ -95,9 +95,20 @@ class Initiative(LocatedModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty: ongoing."))
     # daterange(starts_on, ends_on, '[]'): an open end is an unbounded upper bound, so
-    # overlap (&&) and "running on a date" (@>) are single indexed operators.
+    # overlap (&&) and "running on a date" (@>) are single indexed operators. (The CASE
+    # lets the named check constraint, not daterange(), refuse an end before the start.)
     period = models.GeneratedField(
-        expression=Func(F("starts_on"), F("ends_on"), Value("[]"), function="daterange"),
+        expression=Case(
+            When(ends_on__lt=F("starts_on"), then=None),
+            default=Func(
+                F("starts_on"),
+                F("ends_on"),
+                Value("[]"),
+                function="daterange",
+                output_field=DateRangeField(),
+            ),
+            output_field=DateRangeField(),
+        ),
         output_field=DateRangeField(),
         db_persist=True,
     )
@@ -199,21 +210,30 @@ class InitiativeUpdate(models.Model):
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
         ordering = ["-happened_on", "-created_at"]
-        indexes = [models.Index(fields=["initiative", "-happened_on"], name="update_initiative_idx")]
+        indexes = [
+            models.Index(fields=["initiative", "-happened_on"], name="update_initiative_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.initiative} – {self.happened_on}"
 
 
 pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-    model_name="InitiativeEvent", exclude=["period"],
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="InitiativeEvent",
+    exclude=["period"],
 )(Initiative)
 pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
     model_name="ScheduleSlotEvent",
 )(ScheduleSlot)
 pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
     model_name="InitiativeUpdateEvent",
 )(InitiativeUpdate)

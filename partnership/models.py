@@ -7,14 +7,13 @@ endorse it ("vi ser också detta") and take responsibility for parts of it.
 
 import uuid
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-import pghistory
 
 WEEKDAY_NUMBERS = [1, 2, 3, 4, 5, 6, 7]
 
@@ -74,7 +73,8 @@ class AreaQuerySet(models.QuerySet):
                 WITH RECURSIVE tree(id) AS (
                     SELECT id FROM partnership_area WHERE id = %s
                     UNION ALL
-                    SELECT child.id FROM partnership_area child JOIN tree ON child.parent_id = tree.id
+                    SELECT child.id FROM partnership_area child
+                    JOIN tree ON child.parent_id = tree.id
                 )
                 SELECT id FROM tree
                 """,
@@ -112,9 +112,7 @@ class Area(LocatedModel):
         ordering = ["name"]
         constraints = [
             *LocatedModel.Meta.constraints,
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="area_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="area_not_own_parent"),
         ]
 
     def __str__(self) -> str:
@@ -174,7 +172,9 @@ class ProblemQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def open(self):
-        return self.active().filter(status__in=[Problem.Status.OPEN, Problem.Status.BEING_ADDRESSED])
+        return self.active().filter(
+            status__in=[Problem.Status.OPEN, Problem.Status.BEING_ADDRESSED]
+        )
 
     def public(self):
         """The one definition of a problem anyone may see."""
@@ -284,7 +284,10 @@ class Problem(LocatedModel):
             ),
             models.CheckConstraint(
                 condition=Q(time_from__isnull=True, time_to__isnull=True)
-                | (Q(time_from__isnull=False, time_to__isnull=False) & ~Q(time_from=models.F("time_to"))),
+                | (
+                    Q(time_from__isnull=False, time_to__isnull=False)
+                    & ~Q(time_from=models.F("time_to"))
+                ),
                 name="problem_time_span_complete",
             ),
             models.CheckConstraint(
@@ -334,9 +337,7 @@ class ProblemResponsibility(models.Model):
         LEAD = "lead", _("Lead")
         SUPPORTING = "supporting", _("Supporting")
 
-    problem = models.ForeignKey(
-        Problem, on_delete=models.CASCADE, related_name="responsibilities"
-    )
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="responsibilities")
     organization = models.ForeignKey(
         "stakeholders.Organization", on_delete=models.PROTECT, related_name="responsibilities"
     )
@@ -366,13 +367,17 @@ class ProblemResponsibility(models.Model):
 
 # History: who changed what, when. Trigger-based, so bulk writes are kept too.
 pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
     model_name="ProblemEvent",
 )(Problem)
 pghistory.track(
     pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="ProblemEndorsementEvent"
 )(ProblemEndorsement)
 pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
     model_name="ProblemResponsibilityEvent",
 )(ProblemResponsibility)

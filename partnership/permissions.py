@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 def is_coordinator(user: User) -> bool:
     """Coordinators run the partnership; superusers may do everything a coordinator may."""
-    return bool(user.is_authenticated and user.is_active and (user.is_coordinator or user.is_superuser))
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_coordinator or user.is_superuser)
+    )
 
 
 def partner_organization_ids(user: User) -> frozenset[int]:
@@ -39,7 +41,8 @@ def partner_organization_ids(user: User) -> frozenset[int]:
 
 
 def is_partner(user: User) -> bool:
-    """A partner sees partners-only content: a member of an approved organisation, or a coordinator."""
+    """A partner sees partners-only content: a member of an approved organisation,
+    or a coordinator."""
     return is_coordinator(user) or bool(partner_organization_ids(user))
 
 

@@ -73,7 +73,7 @@ def run_as_cluster_owner(cmd: list[str]) -> None:
         for path in PGDATA.rglob("*"):
             shutil.chown(path, user="postgres")
         cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    subprocess.run(cmd, check=True, stdout=sys.stderr)
+    subprocess.run(cmd, check=True, stdout=sys.stderr)  # noqa: S603 (our own fixed argv)
 
 
 def start_local_cluster(initdb: str, pg_ctl: str) -> dict:
@@ -81,15 +81,32 @@ def start_local_cluster(initdb: str, pg_ctl: str) -> dict:
     if not (PGDATA / "cluster" / "PG_VERSION").exists():
         log(f"creating a project-local PostgreSQL cluster in {PGDATA}")
         run_as_cluster_owner(
-            [initdb, "-D", str(PGDATA / "cluster"), "-U", "postgres", "--auth=trust",
-             "--encoding=UTF8", "--locale=C.UTF-8"]
+            [
+                initdb,
+                "-D",
+                str(PGDATA / "cluster"),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ]
         )
     params = {"host": str(SOCKET_DIR), "port": LOCAL_PORT, "user": "postgres"}
     if connect(dbname="postgres", **params) is None:
         log("starting the project-local cluster")
         run_as_cluster_owner(
-            [pg_ctl, "-D", str(PGDATA / "cluster"), "-l", str(PGDATA / "server.log"), "-w",
-             "-o", f"-c listen_addresses='' -k {SOCKET_DIR} -p {LOCAL_PORT}", "start"]
+            [
+                pg_ctl,
+                "-D",
+                str(PGDATA / "cluster"),
+                "-l",
+                str(PGDATA / "server.log"),
+                "-w",
+                "-o",
+                f"-c listen_addresses='' -k {SOCKET_DIR} -p {LOCAL_PORT}",
+                "start",
+            ]
         )
     return params
 
