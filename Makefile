@@ -14,19 +14,19 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	&& { echo $$p; break; }; done)
 
 # DATABASE_URL wins; otherwise scripts/devdb.py finds (or starts) PostgreSQL and says where.
-DB_ENV = DATABASE_URL="$$($(PY) scripts/devdb.py)"
+WITH_DB = url="$$($(PY) scripts/devdb.py)" || exit 1; export DATABASE_URL="$$url";
 
-.PHONY: run test lint format venv db migrate demo messages chromium bench-data clean-pgdata
+.PHONY: run test lint format venv db migrate demo messages chromium apt bench-data clean-pgdata
 
 run: venv messages
-	@export $(DB_ENV) && \
+	@$(WITH_DB) \
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) createcachetable && \
 	$(MANAGE) load_demo && \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv messages chromium
-	@export $(DB_ENV) && \
+	@$(WITH_DB) \
 	$(VENV)/bin/ruff check . && \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -40,22 +40,25 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 messages: venv
+	@command -v msgfmt >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES=gettext
 	@$(MANAGE) compilemessages --ignore '.venv' -v 0
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES=chromium
+
+apt:
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(PACKAGES) >/dev/null
 
 db: venv
 	@$(PY) scripts/devdb.py
 
 migrate: venv
-	@export $(DB_ENV) && $(MANAGE) migrate --no-input && $(MANAGE) createcachetable
+	@$(WITH_DB) $(MANAGE) migrate --no-input && $(MANAGE) createcachetable
 
 demo: migrate
-	@export $(DB_ENV) && $(MANAGE) load_demo
+	@$(WITH_DB) $(MANAGE) load_demo
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -73,5 +76,6 @@ bench-data: venv
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) seed_scale --initiatives $(N)
 
-clean-pgdata:
-	@test ! -d .pgdata || { $$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1) -D .pgdata/cluster stop || true; rm -rf .pgdata; }
+# Stop and delete the project-local cluster (only ever used when no server answered).
+clean-pgdata: venv
+	@test ! -d .pgdata || { $(PY) scripts/devdb.py --stop; rm -rf .pgdata; }

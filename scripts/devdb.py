@@ -11,6 +11,8 @@ The order is the one the README promises:
    Unix socket inside ``.pgdata/run``.
 4. Nothing: one sentence saying what to install, exit status 1.
 
+``devdb.py --stop`` stops the project-local cluster (``make clean-pgdata`` also removes it).
+
 Only the standard library and psycopg2 are used, so this runs from the venv
 before Django is configured.
 """
@@ -111,7 +113,18 @@ def start_local_cluster(initdb: str, pg_ctl: str) -> dict:
     return params
 
 
+def stop_local_cluster() -> int:
+    pg_ctl = find_pg_binary("pg_ctl")
+    if not (PGDATA / "cluster" / "PG_VERSION").exists() or pg_ctl is None:
+        log("no project-local cluster to stop")
+        return 0
+    run_as_cluster_owner([pg_ctl, "-D", str(PGDATA / "cluster"), "-m", "fast", "stop"])
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--stop"]:
+        return stop_local_cluster()
     if os.environ.get("DATABASE_URL"):
         print(os.environ["DATABASE_URL"])
         return 0

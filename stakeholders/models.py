@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import pghistory
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
@@ -16,8 +17,6 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-import pghistory
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -231,6 +230,9 @@ for _model, _name in [
     (Invitation, "InvitationEvent"),
 ]:
     pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-        model_name=_name, exclude=["token_hash"] if _model is Invitation else None,
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        model_name=_name,
+        exclude=["token_hash"] if _model is Invitation else None,
     )(_model)
