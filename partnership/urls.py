@@ -8,16 +8,20 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from partnership import views
+from stakeholders import views as stakeholders_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("accessibility/"), views.accessibility, name="accessibility"),
     path(_("privacy/"), views.privacy, name="privacy"),
+    path(_("initiatives/"), include("initiatives.urls")),
+    path(_("who-does-what/"), include("stakeholders.urls")),
+    path(_("my-pages/"), stakeholders_views.my_pages, name="my_pages"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,13 +1,23 @@
 """Pages of the partnership as a whole: home, static pages, health check, error pages."""
 
+import datetime
+
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from partnership import selectors
+
+# Shown on the pages; change them whenever the statement or the notice is reviewed
+# (DIGG asks for the date of the latest assessment on the accessibility statement).
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 24)
+PRIVACY_NOTICE_DATE = datetime.date(2026, 11, 24)
 
 
 @require_GET
@@ -17,12 +27,28 @@ def home(request):
 
 @require_GET
 def accessibility(request):
-    return render(request, "partnership/accessibility.html")
+    return render(
+        request,
+        "partnership/accessibility.html",
+        {"statement_date": ACCESSIBILITY_STATEMENT_DATE},
+    )
 
 
 @require_GET
 def privacy(request):
-    return render(request, "partnership/privacy.html")
+    return render(request, "partnership/privacy.html", {"notice_date": PRIVACY_NOTICE_DATE})
+
+
+def set_language(request):
+    """Django's ``set_language``, reading the ``next`` URL in the language it is written in.
+
+    The view itself lives outside ``i18n_patterns``, so the request runs in the default
+    language and could not resolve an English ``/en/...`` address to translate it: switching
+    from English back to Swedish would land on the English page again."""
+    next_url = request.POST.get("next", request.GET.get("next", ""))
+    language = translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return i18n.set_language(request)
 
 
 @never_cache
@@ -52,7 +78,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that touch the database: the database may be why we are here.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
