@@ -11,7 +11,7 @@ from django.db.models import Case, F, Func, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnership.models import LocatedModel, Visibility, Weekday
+from partnership.models import LocatedModel, Visibility, Weekday, track_links
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -237,3 +237,9 @@ pghistory.track(
     pghistory.DeleteEvent(),
     model_name="InitiativeUpdateEvent",
 )(InitiativeUpdate)
+
+InitiativeThemes = track_links(Initiative.themes)
+InitiativeTargetGroups = track_links(Initiative.target_groups)
+InitiativeAreas = track_links(Initiative.areas)
+InitiativePartnerOrganizations = track_links(Initiative.partner_organizations)
+InitiativeProblems = track_links(Initiative.problems)

@@ -55,6 +55,7 @@ from django.utils.text import slugify
 from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
 from partnership.demo import vocabulary_load
 from partnership.models import (
+    TRACKED_LINKS,
     Area,
     Problem,
     ProblemEndorsement,
@@ -242,9 +243,14 @@ def _check_foreign_keys_per_statement() -> None:
 
 
 def _events_delete(model, rows) -> None:
-    """Delete the history events of ``rows`` (while the rows still exist to be matched)."""
+    """Delete the history events of ``rows`` and of their many-to-many links (while the rows
+    still exist to be matched)."""
     event_model = model.pgh_event_model
     event_model.objects.filter(pgh_obj_id__in=rows.values("pk")).delete()
+    for relation, proxy in TRACKED_LINKS:
+        if relation.model is model:
+            source = f"{relation.m2m_field_name()}_id__in"
+            proxy.pgh_event_model.objects.filter(**{source: rows.values("pk")}).delete()
 
 
 class _ScaleLoader:

@@ -18,6 +18,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnership.models import track_links
+
 INVITATION_VALIDITY = timedelta(days=14)
 
 
@@ -236,3 +238,6 @@ for _model, _name in [
         model_name=_name,
         exclude=["token_hash"] if _model is Invitation else None,
     )(_model)
+
+OrganizationAreas = track_links(Organization.areas)
+OrganizationThemes = track_links(Organization.themes)

@@ -170,3 +170,15 @@ def test_changes_are_kept_in_history(organization):
         ("insert", "Nattvandring"),
         ("update", "Nattvandring i centrum"),
     ]
+
+
+def test_adding_and_removing_links_is_kept_in_history(organization):
+    from initiatives.models import InitiativeThemes
+
+    lighting, walks = factories.ThemeFactory(), factories.ThemeFactory()
+    initiative = factories.InitiativeFactory(lead_organization=organization, themes=[lighting])
+    initiative.themes.set([walks])
+    events = InitiativeThemes.pgh_event_model.objects.filter(initiative_id=initiative.pk)
+    assert sorted((e.pgh_label, e.theme_id) for e in events) == sorted(
+        [("themes.add", lighting.pk), ("themes.remove", lighting.pk), ("themes.add", walks.pk)]
+    )
