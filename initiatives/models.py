@@ -11,7 +11,8 @@ from django.db.models import Case, F, Func, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnership.models import LocatedModel, Visibility, Weekday, track_links
+from partnership.history import track_links
+from partnership.models import LocatedModel, Visibility, Weekday
 
 
 class InitiativeQuerySet(models.QuerySet):

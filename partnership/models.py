@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from partnership.history import track_links
+
 WEEKDAY_NUMBERS = [1, 2, 3, 4, 5, 6, 7]
 
 
@@ -384,38 +386,6 @@ pghistory.track(
     pghistory.DeleteEvent(),
     model_name="ProblemResponsibilityEvent",
 )(ProblemResponsibility)
-
-
-# Every many-to-many relation whose links are kept in history: (field, tracking proxy).
-TRACKED_LINKS: list[tuple[models.ManyToManyField, type[models.Model]]] = []
-
-
-def track_links(relation) -> type[models.Model]:
-    """Keep adding and removing many-to-many links in history ("themes.add", "themes.remove").
-
-    pghistory tracks a through table by way of a proxy model in the app that owns the
-    relation; each event keeps both ends of the link, and the context the user and the time.
-    ``relation`` is the many-to-many descriptor, e.g. ``Initiative.themes``.
-    """
-    field = relation.field
-    through = relation.through
-    name = field.model.__name__ + field.name.title().replace("_", "")
-    proxy = type(
-        name,
-        (through,),
-        {
-            "__module__": field.model.__module__,
-            "Meta": type("Meta", (), {"proxy": True, "app_label": field.model._meta.app_label}),
-        },
-    )
-    pghistory.track(
-        pghistory.InsertEvent(f"{field.name}.add"),
-        pghistory.DeleteEvent(f"{field.name}.remove"),
-        obj_field=None,
-        model_name=f"{name}Event",
-    )(proxy)
-    TRACKED_LINKS.append((field, proxy))
-    return proxy
 
 
 ProblemThemes = track_links(Problem.themes)

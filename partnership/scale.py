@@ -54,8 +54,8 @@ from django.utils.text import slugify
 
 from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
 from partnership.demo import vocabulary_load
+from partnership.history import TRACKED_LINKS
 from partnership.models import (
-    TRACKED_LINKS,
     Area,
     Problem,
     ProblemEndorsement,

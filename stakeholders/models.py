@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnership.models import track_links
+from partnership.history import track_links
 
 INVITATION_VALIDITY = timedelta(days=14)
 
