@@ -55,3 +55,10 @@ def is_admin_of(user: User, organization: Organization) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return organization.memberships.filter(user=user, role="admin").exists()
+
+
+# --- Organisations, members and invitations ------------------------------------------------------
+
+# --- Coordinator pages --------------------------------------------------------------------------
+
+# --- Directory and accounts ---------------------------------------------------------------------

@@ -55,6 +55,13 @@ class User(AbstractUser):
     share_contact_details = models.BooleanField(
         _("share my contact details with partners"), default=False
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="sv",
+        help_text=_("Emails to you are written in this language."),
+    )
     is_coordinator = models.BooleanField(
         _("coordinator"),
         default=False,
@@ -100,6 +107,7 @@ class Organization(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending approval")
         APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
 
     name = models.CharField(_("name"), max_length=200)
@@ -117,6 +125,16 @@ class Organization(models.Model):
     )
     themes = models.ManyToManyField(
         "partnership.Theme", verbose_name=_("themes"), blank=True, related_name="organizations"
+    )
+    # The application: who asked to join, and what the coordinator answered.
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact person's email"), blank=True)
+    contact_email_verified_at = models.DateTimeField(
+        _("contact email verified"), null=True, blank=True
+    )
+    decision_reason = models.TextField(
+        _("reason for the decision"), blank=True, max_length=2000,
+        help_text=_("Sent to the applicant when an application is rejected; noted on suspension."),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -10,6 +10,9 @@ from stakeholders import selectors
 PAGE_SIZE = 30
 
 
+# --- Directory ---------------------------------------------------------------------------------
+
+
 @require_GET
 def organization_list(request):
     paginator = Paginator(selectors.directory(user=request.user), PAGE_SIZE)
@@ -25,9 +28,17 @@ def organization_detail(request, slug):
     return render(request, "stakeholders/organization_detail.html", {"organization": organization})
 
 
+# --- My account ---------------------------------------------------------------------------------
+
+
 @login_required
 @require_GET
 def my_pages(request):
     """'Mina sidor': my organisations, my role in each, and their initiatives."""
     memberships = selectors.memberships_of(user=request.user)
     return render(request, "stakeholders/my_pages.html", {"memberships": memberships})
+
+
+# --- Applications -------------------------------------------------------------------------------
+
+# --- Organisation profile, members and invitations -------------------------------------------

@@ -1,0 +1,26 @@
+"""Sending the portal's emails: after the transaction commits, in the recipient's language.
+
+Every email is a pair of templates, ``emails/<name>_subject.txt`` (one line) and
+``emails/<name>_body.txt``, rendered with ``translation.override(language)`` so that a
+Swedish coordinator's action can email an English-speaking partner in English.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def email_send(*, to: str, template: str, context: dict, language: str | None = None) -> None:
+    """Queue one email to ``to``; it leaves only if the surrounding transaction commits."""
+    language = language or settings.LANGUAGE_CODE
+    context = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, **context}
+
+    def send() -> None:
+        with translation.override(language):
+            subject = render_to_string(f"emails/{template}_subject.txt", context)
+            body = render_to_string(f"emails/{template}_body.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [to])
+
+    transaction.on_commit(send)
