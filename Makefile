@@ -21,7 +21,6 @@ WITH_DB = url="$$($(PY) scripts/devdb.py)" || exit 1; export DATABASE_URL="$$url
 run: venv messages
 	@$(WITH_DB) \
 	$(MANAGE) migrate --no-input && \
-	$(MANAGE) createcachetable && \
 	$(MANAGE) load_demo && \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -55,7 +54,7 @@ db: venv
 	@$(PY) scripts/devdb.py
 
 migrate: venv
-	@$(WITH_DB) $(MANAGE) migrate --no-input && $(MANAGE) createcachetable
+	@$(WITH_DB) $(MANAGE) migrate --no-input
 
 demo: migrate
 	@$(WITH_DB) $(MANAGE) load_demo

@@ -10,7 +10,14 @@ Helpers answer one question each and take the user first. Queryset methods such 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from stakeholders.models import Organization, User
@@ -59,6 +66,90 @@ def is_admin_of(user: User, organization: Organization) -> bool:
 
 # --- Organisations, members and invitations ------------------------------------------------------
 
+
+def belongs_to(user: User, organization: Organization) -> bool:
+    """A membership of any role, whatever the organisation's status (pending, suspended …)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return organization.memberships.filter(user=user).exists()
+
+
+def can_know_organization(user: User, organization: Organization) -> bool:
+    """An approved organisation is public; a pending, rejected or suspended one is known only
+    to its own members and to coordinators (everyone else gets a 404)."""
+    return (
+        organization.status == organization.Status.APPROVED
+        or is_coordinator(user)
+        or belongs_to(user, organization)
+    )
+
+
+def can_manage_organization(user: User, organization: Organization) -> bool:
+    """The organisation's admins, and coordinators for any organisation, edit its profile,
+    invite members, resend or revoke invitations, change roles and remove members."""
+    return is_coordinator(user) or is_admin_of(user, organization)
+
+
+def can_see_members(user: User, organization: Organization) -> bool:
+    """Members see who else belongs to their organisation (read-only); managers too."""
+    return can_manage_organization(user, organization) or belongs_to(user, organization)
+
+
+def can_leave(user: User, membership) -> bool:
+    """Anyone may leave an organisation they belong to (unless they are its last admin,
+    which the service refuses)."""
+    return bool(user.is_authenticated and membership.user_id == user.pk)
+
+
 # --- Coordinator pages --------------------------------------------------------------------------
 
+
+def has_totp(user: User) -> bool:
+    """Whether the user has set up an authenticator app (allauth MFA, TOTP)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def coordinator_required(view):
+    """Coordinator pages open only to coordinators who use two-factor authentication.
+
+    Anonymous visitors are sent to log in; other users get 403. A coordinator without an
+    authenticator app is sent to set one up first, with a message saying why: coordinators
+    approve organisations and read everyone's history, so a stolen password must not be
+    enough.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_coordinator(user):
+            raise PermissionDenied
+        if not has_totp(user):
+            messages.warning(
+                request,
+                _(
+                    "Coordinators must use two-factor authentication. Set up an "
+                    "authenticator app, then open the coordinator pages again."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 # --- Directory and accounts ---------------------------------------------------------------------
+
+
+def can_see_member_contacts(user: User) -> bool:
+    """Partners see the contact details of members who chose to share them with partners;
+    residents never see member names."""
+    return is_partner(user)
+
+
+def can_export_directory(user: User) -> bool:
+    """The directory as a spreadsheet is a partners' working tool."""
+    return is_partner(user)

@@ -22,6 +22,13 @@ urlpatterns += i18n_patterns(
     path(_("initiatives/"), include("initiatives.urls")),
     path(_("who-does-what/"), include("stakeholders.urls")),
     path(_("my-pages/"), stakeholders_views.my_pages, name="my_pages"),
+    path(_("my-pages/my-data/"), stakeholders_views.my_data, name="my_data"),
+    path(
+        _("my-pages/delete-account/"),
+        stakeholders_views.my_account_delete,
+        name="my_account_delete",
+    ),
+    path(_("coordinator/"), include("partnership.coordinator_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,18 +1,29 @@
 """Pages of the partnership as a whole: home, static pages, health check, error pages."""
 
 import datetime
+from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from partnership import selectors
+from partnership.permissions import coordinator_required
+from stakeholders import forms as stakeholder_forms
+from stakeholders import selectors as stakeholder_selectors
+from stakeholders import services as stakeholder_services
+from stakeholders.models import Organization
 
 # Shown on the pages; change them whenever the statement or the notice is reviewed
 # (DIGG asks for the date of the latest assessment on the accessibility statement).
@@ -82,3 +93,138 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# --- Coordinator pages ---------------------------------------------------------------------------
+# Every page here is behind ``coordinator_required`` (coordinators with two-factor
+# authentication). The writes are services of the stakeholders app.
+
+COORDINATOR_PAGE_SIZE = 30
+
+
+@coordinator_required
+@require_GET
+def coordinator_organizations(request):
+    """Organisations by status, pending applications first."""
+    form = stakeholder_forms.OrganizationStatusForm(request.GET)
+    status = form.cleaned_data["status"] if form.is_valid() else Organization.Status.PENDING
+    page = Paginator(
+        stakeholder_selectors.organizations_by_status(status=status), COORDINATOR_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnership/coordinator/organization_list.html",
+        {"page": page, "status": status, "statuses": Organization.Status.choices},
+    )
+
+
+def _render_coordinator_organization(request, organization, *, reason_form=None, status=200):
+    history = stakeholder_selectors.organization_history(
+        organization=organization, page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "partnership/coordinator/organization_detail.html",
+        {
+            "organization": organization,
+            "history": history,
+            "reason_form": reason_form or stakeholder_forms.DecisionReasonForm(),
+        },
+        status=status,
+    )
+
+
+@coordinator_required
+@require_GET
+def coordinator_organization(request, slug):
+    """An organisation whatever its status: the application, the decisions, its history."""
+    organizations = stakeholder_selectors.organization_for_coordinator()
+    organization = get_object_or_404(organizations, slug=slug)
+    return _render_coordinator_organization(request, organization)
+
+
+_DECISIONS = {
+    # decision: (service, needs a reason, message)
+    "approve": (
+        stakeholder_services.organization_approve,
+        False,
+        _("The organisation is approved."),
+    ),
+    "reject": (stakeholder_services.organization_reject, True, _("The application is rejected.")),
+    "suspend": (
+        stakeholder_services.organization_suspend,
+        True,
+        _("The organisation is suspended."),
+    ),
+    "reinstate": (
+        stakeholder_services.organization_reinstate,
+        False,
+        _("The organisation is reinstated."),
+    ),
+}
+
+
+@coordinator_required
+@require_POST
+def coordinator_organization_decide(request, slug, decision):
+    """Approve, reject (with a reason), suspend (with a reason) or reinstate."""
+    if decision not in _DECISIONS:
+        raise Http404
+    service, needs_reason, done = _DECISIONS[decision]
+    organizations = stakeholder_selectors.organization_for_coordinator()
+    organization = get_object_or_404(organizations, slug=slug)
+    kwargs = {"organization": organization, "actor": request.user}
+    if needs_reason:
+        form = stakeholder_forms.DecisionReasonForm(request.POST)
+        if not form.is_valid():
+            return _render_coordinator_organization(request, organization, reason_form=form)
+        kwargs["reason"] = form.cleaned_data["reason"]
+    try:
+        service(**kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("coordinator:organization", slug=organization.slug)
+
+
+@coordinator_required
+@require_GET
+def coordinator_users(request):
+    """Users by email or name, with their organisations; grant or revoke the coordinator role."""
+    form = stakeholder_forms.UserSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(
+        stakeholder_selectors.users_for_coordinator(query=query), COORDINATOR_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "partnership/coordinator/user_list.html", {"page": page, "form": form})
+
+
+@coordinator_required
+@require_POST
+def coordinator_role(request, action):
+    """Grant or revoke the coordinator role of the user named in the form."""
+    service = {
+        "grant": stakeholder_services.coordinator_grant,
+        "revoke": stakeholder_services.coordinator_revoke,
+    }.get(action)
+    form = stakeholder_forms.CoordinatorRoleForm(request.POST)
+    if service is None:
+        raise Http404
+    if not form.is_valid():
+        messages.error(request, _("Choose a user from the list."))
+        return redirect("coordinator:users")
+    user = form.cleaned_data["user"]
+    try:
+        service(user=user, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        granted = action == "grant"
+        message = (
+            _("%(email)s is now a coordinator.")
+            if granted
+            else _("%(email)s is no longer a coordinator.")
+        )
+        messages.success(request, message % {"email": user.email})
+    return redirect(f"{reverse('coordinator:users')}?q={quote(user.email)}")

@@ -129,11 +129,16 @@ class Organization(models.Model):
     # The application: who asked to join, and what the coordinator answered.
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact person's email"), blank=True)
+    contact_language = models.CharField(
+        _("contact person's language"), max_length=8, choices=settings.LANGUAGES, default="sv"
+    )
     contact_email_verified_at = models.DateTimeField(
         _("contact email verified"), null=True, blank=True
     )
     decision_reason = models.TextField(
-        _("reason for the decision"), blank=True, max_length=2000,
+        _("reason for the decision"),
+        blank=True,
+        max_length=2000,
         help_text=_("Sent to the applicant when an application is rejected; noted on suspension."),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
@@ -148,7 +153,12 @@ class Organization(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="organization_name_ci_unique"),
+            # A rejected application does not lock its name: the organisation may apply again.
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=~Q(status="rejected"),
+                name="organization_name_ci_unique",
+            ),
         ]
         indexes = [models.Index(fields=["status", "kind"], name="organization_status_kind_idx")]
 

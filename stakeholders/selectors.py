@@ -1,8 +1,15 @@
 """Reads of organisations: the "who does what" directory."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
 from initiatives.models import Initiative
+from partnership.permissions import can_see_member_contacts
 from stakeholders.models import Organization
 
 
@@ -26,14 +33,55 @@ def organization_detail_queryset(*, user) -> QuerySet[Organization]:
     """One organisation's page: what it does, where, and the initiatives the user may see."""
     initiatives = (
         Initiative.objects.visible_to(user)
-        .prefetch_related("themes", "areas")
+        .prefetch_related("themes", "areas", "slots")
         .order_by("-starts_on", "title")
     )
-    return Organization.objects.approved().prefetch_related(
+    prefetches = [
         "areas",
         "themes",
         Prefetch("led_initiatives", queryset=initiatives, to_attr="visible_initiatives"),
-    )
+    ]
+    if can_see_member_contacts(user):
+        from stakeholders.models import Membership
+
+        sharing = (
+            Membership.objects.filter(user__is_active=True, user__share_contact_details=True)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "user__email")
+        )
+        prefetches.append(Prefetch("memberships", queryset=sharing, to_attr="shared_contacts"))
+    return Organization.objects.approved().prefetch_related(*prefetches)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    organization: Organization
+    cells: list  # [(column, bool)] in column order
+
+
+@dataclass(frozen=True)
+class Matrix:
+    columns: list
+    rows: list[MatrixRow]
+
+
+MATRIX_DIMENSIONS = ("themes", "areas")
+
+
+def directory_matrix(*, organizations, dimension: str) -> Matrix:
+    """Who works on what, where: a page of directory organisations (with ``areas`` and
+    ``themes`` prefetched, as :func:`directory` does) against every theme or every area.
+    One query for the columns, whatever the number of rows."""
+    from partnership.models import Area, Theme
+
+    if dimension not in MATRIX_DIMENSIONS:
+        raise ValueError(dimension)
+    columns = list(Theme.objects.all() if dimension == "themes" else Area.objects.order_by("name"))
+    rows = []
+    for organization in organizations:
+        linked = {item.pk for item in getattr(organization, dimension).all()}
+        rows.append(MatrixRow(organization, [(column, column.pk in linked) for column in columns]))
+    return Matrix(columns=columns, rows=rows)
 
 
 def memberships_of(*, user) -> QuerySet:
@@ -50,4 +98,381 @@ def memberships_of(*, user) -> QuerySet:
             )
         )
         .order_by("organization__name")
+    )
+
+
+def sole_admin_organizations(*, user) -> QuerySet[Organization]:
+    """Organisations where the user is the only administrator: they must hand the role over
+    before they can delete their account."""
+    from stakeholders.models import Membership
+
+    others = Membership.objects.filter(
+        organization=OuterRef("pk"), role=Membership.Role.ADMIN
+    ).exclude(user=user)
+    mine = Membership.objects.filter(organization=OuterRef("pk"), user=user, role="admin")
+    return Organization.objects.filter(Exists(mine)).exclude(Exists(others)).order_by("name")
+
+
+def account_data(*, user) -> dict:
+    """Everything the portal stores about the user, for "download my data": the account,
+    email addresses, whether two-factor is on, memberships, and what they created or wrote.
+    Never password hashes, tokens or two-factor secrets."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from django.db.models import F
+    from django.db.models.functions import Lower
+
+    from initiatives.models import InitiativeUpdate
+    from partnership.models import Problem, ProblemEndorsement, ProblemResponsibility
+    from stakeholders.models import Invitation, Membership
+
+    emails = list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary"))
+    addresses = {row["email"].lower() for row in emails} | {user.email.lower()}
+    invitation_fields = ("email", "role", "created_at", "expires_at", "accepted_at", "revoked_at")
+    methods = sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    return {
+        "user": {
+            field: getattr(user, field)
+            for field in (
+                "email",
+                "first_name",
+                "last_name",
+                "phone",
+                "title",
+                "language",
+                "share_contact_details",
+                "is_coordinator",
+                "date_joined",
+                "last_login",
+            )
+        },
+        "email_addresses": emails,
+        "two_factor_authentication": {"enabled": bool(methods), "methods": methods},
+        "memberships": list(
+            Membership.objects.filter(user=user)
+            .order_by("organization__name")
+            .values(
+                "role",
+                "created_at",
+                organization_name=F("organization__name"),
+                organization_slug=F("organization__slug"),
+            )
+        ),
+        "initiatives_created": list(
+            Initiative.objects.filter(created_by=user)
+            .order_by("created_at")
+            .values(
+                "title",
+                "slug",
+                "created_at",
+                "archived_at",
+                lead_organization_name=F("lead_organization__name"),
+            )
+        ),
+        "initiative_updates_written": list(
+            InitiativeUpdate.objects.filter(author=user)
+            .order_by("created_at")
+            .values(
+                "happened_on",
+                "text",
+                "created_at",
+                initiative_title=F("initiative__title"),
+                organization_name=F("organization__name"),
+            )
+        ),
+        "problems_recorded": list(
+            Problem.objects.filter(recorded_by=user)
+            .order_by("created_at")
+            .values(
+                "title",
+                "public_id",
+                "created_at",
+                recorded_by_organization_name=F("recorded_by_organization__name"),
+            )
+        ),
+        "problem_endorsements": list(
+            ProblemEndorsement.objects.filter(endorsed_by=user)
+            .order_by("created_at")
+            .values(
+                "note",
+                "created_at",
+                problem_title=F("problem__title"),
+                organization_name=F("organization__name"),
+            )
+        ),
+        "problem_responsibilities": list(
+            ProblemResponsibility.objects.filter(committed_by=user)
+            .order_by("created_at")
+            .values(
+                "role",
+                "commitment",
+                "due_on",
+                "created_at",
+                problem_title=F("problem__title"),
+                organization_name=F("organization__name"),
+            )
+        ),
+        "invitations_sent": list(
+            Invitation.objects.filter(invited_by=user)
+            .order_by("created_at")
+            .values(*invitation_fields, organization_name=F("organization__name"))
+        ),
+        "invitations_received": list(
+            Invitation.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=addresses)
+            .order_by("created_at")
+            .values(*invitation_fields, organization_name=F("organization__name"))
+        ),
+    }
+
+
+# --- Organisation profile, members and invitations -------------------------------------------
+
+
+def organization_members(*, organization) -> QuerySet:
+    """The organisation's members with their accounts, admins first, then by name."""
+    from stakeholders.models import Membership
+
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__last_name", "user__email")
+    )
+
+
+def organization_open_invitations(*, organization) -> QuerySet:
+    """Invitations not yet accepted or revoked (expired ones too: they can be resent)."""
+    from stakeholders.models import Invitation
+
+    return (
+        Invitation.objects.filter(
+            organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("invited_by")
+        .order_by("email")
+    )
+
+
+# --- Coordinator pages --------------------------------------------------------------------------
+
+
+def organizations_by_status(*, status: str) -> QuerySet[Organization]:
+    """The coordinator's list: organisations with one status, oldest application first for
+    pending ones, by name otherwise."""
+    from stakeholders.models import Organization
+
+    ordering = ["created_at", "pk"] if status == Organization.Status.PENDING else ["name"]
+    return Organization.objects.filter(status=status).order_by(*ordering)
+
+
+def organization_for_coordinator() -> QuerySet[Organization]:
+    """Any organisation, whatever its status, with its areas, themes and members."""
+    from stakeholders.models import Membership, Organization
+
+    return Organization.objects.prefetch_related(
+        "areas",
+        "themes",
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("user").order_by("role", "user__email"),
+        ),
+    )
+
+
+def users_for_coordinator(*, query: str = "") -> QuerySet:
+    """Users matching an email or name, with their organisations and whether they use
+    two-factor authentication."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import get_user_model
+
+    from stakeholders.models import Membership
+
+    users = get_user_model().objects.all()
+    for word in query.split():
+        users = users.filter(
+            Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+    return (
+        users.annotate(
+            has_totp=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organization").order_by(
+                    "organization__name"
+                ),
+            )
+        )
+        .order_by("email")
+    )
+
+
+# --- History ------------------------------------------------------------------------------------
+
+HISTORY_PAGE_SIZE = 50
+# Columns that say nothing to a reader of the history.
+_HISTORY_HIDDEN = {"id", "created_at", "updated_at", "version", "organization_id"}
+
+
+@dataclass
+class HistoryChange:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    user: object  # the acting user, None for changes made outside a request (e.g. a script)
+    url: str
+    subject: str  # what was changed: the organisation, a membership, an invitation …
+    action: str
+    changes: list[HistoryChange]
+
+
+def _history_event_models():
+    from stakeholders.models import (
+        Invitation,
+        Membership,
+        Organization,
+        OrganizationAreas,
+        OrganizationThemes,
+    )
+
+    return {
+        Organization.pgh_event_model: Organization,
+        Membership.pgh_event_model: Membership,
+        Invitation.pgh_event_model: Invitation,
+        OrganizationAreas.pgh_event_model: OrganizationAreas,
+        OrganizationThemes.pgh_event_model: OrganizationThemes,
+    }
+
+
+def organization_history(*, organization, page_number=None) -> Page:
+    """Every recorded change to an organisation, its area and theme links, its memberships
+    (roles) and its invitations: who, when, and each field before and after. Newest first,
+    paginated, in a fixed number of queries (the events, then the names they refer to)."""
+    from pghistory.models import MiddlewareEvents
+
+    event_models = _history_event_models()
+    events = (
+        MiddlewareEvents.objects.references(organization)
+        .across(*event_models)
+        .select_related("user")
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
+    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(page_number)
+    tracked = {model._meta.label: tracked for model, tracked in event_models.items()}
+    names = _history_names(page.object_list)
+    page.object_list = [
+        _history_entry(event, tracked[event.pgh_model], names) for event in page.object_list
+    ]
+    return page
+
+
+def _history_names(events) -> dict[str, dict]:
+    """The users, areas and themes the events refer to by id, in one query each."""
+    from django.contrib.auth import get_user_model
+
+    from partnership.models import Area, Theme
+
+    ids = {"user_id": set(), "invited_by_id": set(), "area_id": set(), "theme_id": set()}
+    for event in events:
+        data, diff = event.pgh_data or {}, event.pgh_diff or {}
+        for key, values in ids.items():
+            values.update(v for v in [data.get(key), *diff.get(key, [])] if v is not None)
+    user_ids = ids["user_id"] | ids["invited_by_id"]
+    users = (
+        {u.pk: u.email for u in get_user_model().objects.filter(pk__in=user_ids)}
+        if user_ids
+        else {}
+    )
+    areas = (
+        {a.pk: a.name for a in Area.objects.filter(pk__in=ids["area_id"])} if ids["area_id"] else {}
+    )
+    themes = (
+        {t.pk: t.name for t in Theme.objects.filter(pk__in=ids["theme_id"])}
+        if ids["theme_id"]
+        else {}
+    )
+    return {"user_id": users, "invited_by_id": users, "area_id": areas, "theme_id": themes}
+
+
+def _history_field(model, attname: str):
+    try:
+        return model._meta.get_field(attname.removesuffix("_id"))
+    except FieldDoesNotExist:
+        try:
+            return model._meta.get_field(attname)
+        except FieldDoesNotExist:  # a column no longer on the model
+            return None
+
+
+def _history_value(model, attname: str, value, names) -> str:
+    if value is None or value == "":
+        return ""
+    if attname in names:
+        return str(names[attname].get(value, f"#{value}"))
+    field = _history_field(model, attname)
+    if field is None:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def _history_label(model, attname: str) -> str:
+    field = _history_field(model, attname)
+    return str(getattr(field, "verbose_name", attname))
+
+
+def _history_entry(event, model, names) -> HistoryEntry:
+    label = event.pgh_label
+    data = event.pgh_data or {}
+    changes: list[HistoryChange] = []
+    if label == "update":
+        action = gettext("changed")
+        for attname, (before, after) in sorted((event.pgh_diff or {}).items()):
+            if attname in _HISTORY_HIDDEN:
+                continue
+            changes.append(
+                HistoryChange(
+                    _history_label(model, attname),
+                    _history_value(model, attname, before, names),
+                    _history_value(model, attname, after, names),
+                )
+            )
+    else:
+        action = {
+            "insert": gettext("created"),
+            "delete": gettext("deleted"),
+        }.get(label) or (gettext("added") if label.endswith(".add") else gettext("removed"))
+        for attname, value in sorted(data.items()):
+            if attname in _HISTORY_HIDDEN or value in (None, ""):
+                continue
+            shown = _history_value(model, attname, value, names)
+            changes.append(
+                HistoryChange(
+                    _history_label(model, attname),
+                    "" if label == "insert" or label.endswith(".add") else shown,
+                    shown if label == "insert" or label.endswith(".add") else "",
+                )
+            )
+    if label.startswith(("areas.", "themes.")):
+        subject = gettext("areas") if label.startswith("areas.") else gettext("themes")
+    else:
+        subject = str(model._meta.verbose_name)
+    return HistoryEntry(
+        when=event.pgh_created_at,
+        user=event.user,
+        url=event.url or "",
+        subject=subject,
+        action=action,
+        changes=changes,
     )

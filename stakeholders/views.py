@@ -1,11 +1,23 @@
 """The "who does what" directory of partner organisations."""
 
+from allauth.core import ratelimit
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from stakeholders import selectors
+from partnership import permissions
+from stakeholders import exports, forms, selectors, services
+from stakeholders.filters import OrganizationFilter
+from stakeholders.models import Membership, Organization
 
 PAGE_SIZE = 30
 
@@ -13,11 +25,50 @@ PAGE_SIZE = 30
 # --- Directory ---------------------------------------------------------------------------------
 
 
+def _directory_filter(request) -> OrganizationFilter:
+    return OrganizationFilter(request.GET, queryset=selectors.directory(user=request.user))
+
+
 @require_GET
 def organization_list(request):
-    paginator = Paginator(selectors.directory(user=request.user), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "stakeholders/organization_list.html", {"page": page})
+    filterset = _directory_filter(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "can_export": permissions.can_export_directory(request.user),
+    }
+    return render(request, "stakeholders/organization_list.html", context)
+
+
+@require_GET
+def organization_matrix(request, dimension):
+    """Who works on what (themes) or where (areas): a page of organisations as table rows."""
+    filterset = _directory_filter(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    matrix = selectors.directory_matrix(organizations=page.object_list, dimension=dimension)
+    context = {"filterset": filterset, "page": page, "matrix": matrix, "dimension": dimension}
+    return render(request, "stakeholders/organization_matrix.html", context)
+
+
+@login_required
+@require_GET
+def organization_export_csv(request):
+    """The filtered directory as a spreadsheet, for partners."""
+    if not permissions.can_export_directory(request.user):
+        raise PermissionDenied
+    filterset = _directory_filter(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(_('Who does what'))}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    exports.directory_csv_write(
+        response,
+        filterset.qs,
+        url_for=lambda org: request.build_absolute_uri(
+            reverse("stakeholders:detail", args=[org.slug])
+        ),
+    )
+    return response
 
 
 @require_GET
@@ -25,20 +76,344 @@ def organization_detail(request, slug):
     organization = get_object_or_404(
         selectors.organization_detail_queryset(user=request.user), slug=slug
     )
-    return render(request, "stakeholders/organization_detail.html", {"organization": organization})
+    context = {
+        "organization": organization,
+        "show_member_contacts": permissions.can_see_member_contacts(request.user),
+    }
+    return render(request, "stakeholders/organization_detail.html", context)
 
 
 # --- My account ---------------------------------------------------------------------------------
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def my_pages(request):
-    """'Mina sidor': my organisations, my role in each, and their initiatives."""
+    """'Mina sidor': my details, my organisations, my role in each, and their initiatives."""
+    form = forms.AccountForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
+    if form.is_valid():
+        services.account_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your details are saved."))
+        return redirect("my_pages")
     memberships = selectors.memberships_of(user=request.user)
-    return render(request, "stakeholders/my_pages.html", {"memberships": memberships})
+    return render(request, "stakeholders/my_pages.html", {"memberships": memberships, "form": form})
+
+
+@never_cache
+@login_required
+@require_GET
+def my_data(request):
+    """Everything stored about me, as a JSON file."""
+    data = selectors.account_data(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_account_delete(request):
+    """Delete my account, after typing my password again."""
+    form = forms.AccountDeleteForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
+    if request.method == "POST" and not ratelimit.consume(
+        request, action="reauthenticate", user=request.user
+    ):
+        return ratelimit.respond_429(request)
+    if form.is_valid():
+        try:
+            services.account_delete(user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            auth.logout(request)
+            messages.success(request, _("Your account is deleted."))
+            return redirect("home")
+    blocking = selectors.sole_admin_organizations(user=request.user)
+    return render(request, "stakeholders/account_delete.html", {"form": form, "blocking": blocking})
 
 
 # --- Applications -------------------------------------------------------------------------------
 
+
+@require_http_methods(["GET", "POST"])
+def organization_apply(request):
+    """Anyone may apply for a new organisation to join; a coordinator decides."""
+    form = forms.OrganizationApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_apply(data=form.cleaned_data, language=translation.get_language())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("stakeholders:apply_done")
+    return render(request, "stakeholders/organization_apply.html", {"form": form})
+
+
+@require_GET
+def organization_apply_done(request):
+    return render(request, "stakeholders/organization_apply_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+def application_verify(request, token):
+    """The contact person confirms their email: the link opens a page, the button confirms
+    (a GET changes nothing, so link checkers in mail systems cannot confirm by accident)."""
+    if request.method == "GET":
+        return render(request, "stakeholders/application_verify.html", {"token": token})
+    try:
+        organization = services.organization_contact_verify(token=token)
+    except ValidationError as error:
+        return render(
+            request,
+            "stakeholders/application_verify.html",
+            {"error": " ".join(error.messages)},
+            status=400,
+        )
+    return render(request, "stakeholders/application_verify.html", {"verified": organization})
+
+
 # --- Organisation profile, members and invitations -------------------------------------------
+
+INVITATION_LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+def _organization_for(request, slug: str, may) -> Organization:
+    """The organisation: 404 when the user may not know it exists, 403 when they know it
+    but ``may`` (a rule from ``partnership.permissions``) says no."""
+    organization = get_object_or_404(Organization, slug=slug)
+    if not permissions.can_know_organization(request.user, organization):
+        raise Http404
+    if not may(request.user, organization):
+        raise PermissionDenied
+    return organization
+
+
+def _error_messages(request, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_profile_edit(request, slug):
+    organization = _organization_for(request, slug, permissions.can_manage_organization)
+    form = forms.OrganizationProfileForm(request.POST or None, instance=organization)
+    if form.is_bound and form.is_valid():
+        try:
+            services.organization_profile_update(
+                organization=organization,
+                actor=request.user,
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            organization.refresh_from_db(fields=["version"])
+            form.keep_input_for_version(organization.version)
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The profile has been saved."))
+            return redirect("stakeholders:profile", slug=organization.slug)
+    return render(
+        request,
+        "stakeholders/organization_profile_form.html",
+        {"organization": organization, "form": form},
+    )
+
+
+def _members_page(request, organization: Organization, invite_form=None):
+    can_manage = permissions.can_manage_organization(request.user, organization)
+    context = {
+        "organization": organization,
+        "memberships": selectors.organization_members(organization=organization),
+        "can_manage": can_manage,
+        "roles": Membership.Role.choices,
+    }
+    if can_manage:
+        context["invitations"] = selectors.organization_open_invitations(organization=organization)
+        context["invite_form"] = invite_form or forms.InvitationForm()
+    return render(request, "stakeholders/organization_members.html", context)
+
+
+@login_required
+@require_GET
+def organization_members(request, slug):
+    """Members see who belongs to their organisation; managers also manage them."""
+    organization = _organization_for(request, slug, permissions.can_see_members)
+    return _members_page(request, organization)
+
+
+@login_required
+@require_POST
+def invitation_create(request, slug):
+    organization = _organization_for(request, slug, permissions.can_manage_organization)
+    form = forms.InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_create(
+                organization=organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                language=translation.get_language(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s.") % form.cleaned_data,
+            )
+            return redirect("stakeholders:members", slug=organization.slug)
+    return _members_page(request, organization, invite_form=form)
+
+
+def _member_action(request, slug, form_class, field: str, act, done: str):
+    """A manager's POST on one of the organisation's memberships or invitations: parse the
+    form, call the service ``act(object, form)``, report, and go back to the members page."""
+    organization = _organization_for(request, slug, permissions.can_manage_organization)
+    form = form_class(request.POST, organization=organization)
+    if not form.is_valid():
+        messages.error(request, _("That member or invitation is no longer there."))
+    else:
+        try:
+            act(form.cleaned_data[field], form)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, done)
+    return redirect("stakeholders:members", slug=organization.slug)
+
+
+@login_required
+@require_POST
+def invitation_resend(request, slug):
+    return _member_action(
+        request,
+        slug,
+        forms.InvitationChoiceForm,
+        "invitation",
+        lambda invitation, form: services.invitation_resend(
+            invitation=invitation, actor=request.user, language=translation.get_language()
+        ),
+        _("The invitation has been sent again, with a new link."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug):
+    return _member_action(
+        request,
+        slug,
+        forms.InvitationChoiceForm,
+        "invitation",
+        lambda invitation, form: services.invitation_revoke(
+            invitation=invitation, actor=request.user
+        ),
+        _("The invitation has been revoked; its link no longer works."),
+    )
+
+
+@login_required
+@require_POST
+def membership_role_change(request, slug):
+    return _member_action(
+        request,
+        slug,
+        forms.MembershipRoleForm,
+        "membership",
+        lambda membership, form: services.membership_role_change(
+            membership=membership, role=form.cleaned_data["role"], actor=request.user
+        ),
+        _("The role has been changed."),
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request, slug):
+    return _member_action(
+        request,
+        slug,
+        forms.MembershipChoiceForm,
+        "membership",
+        lambda membership, form: services.membership_remove(
+            membership=membership, actor=request.user
+        ),
+        _("The member has been removed from the organisation."),
+    )
+
+
+@login_required
+@require_POST
+def membership_leave(request, slug):
+    organization = _organization_for(request, slug, permissions.can_see_members)
+    membership = organization.memberships.filter(user=request.user).first()
+    if membership is None or not permissions.can_leave(request.user, membership):
+        raise PermissionDenied
+    try:
+        services.membership_leave(membership=membership)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("stakeholders:members", slug=organization.slug)
+    messages.success(request, _("You have left %(name)s.") % {"name": organization.name})
+    return redirect("my_pages")
+
+
+def _invitation_invalid(request, reason: str):
+    """A clear page for a link that cannot be used: 404 unknown, 410 used up or withdrawn."""
+    status = 404 if reason == "unknown" else 410
+    return render(
+        request, "stakeholders/invitation_invalid.html", {"reason": reason}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """The invited person's link. A new address creates its account here; an existing
+    account must be logged in as the invited address; anyone else is told so."""
+    try:
+        invitation = services.invitation_check(token=token)
+    except services.InvitationInvalid as invalid:
+        return _invitation_invalid(request, invalid.reason)
+    account = services.invitation_account(invitation)
+    user = request.user if request.user.is_authenticated else None
+    context = {"invitation": invitation}
+    if user is not None and (account is None or account.pk != user.pk):
+        return render(request, "stakeholders/invitation_wrong_account.html", context, status=403)
+    if user is None and account is not None:
+        return render(request, "stakeholders/invitation_login.html", context)
+    form = None
+    if user is None:
+        form = forms.InvitationAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        return _invitation_accept_post(request, token, user, form)
+    return render(request, "stakeholders/invitation_accept.html", {**context, "form": form})
+
+
+def _invitation_accept_post(request, token, user, form):
+    data = form.cleaned_data if form is not None else {}
+    try:
+        membership = services.invitation_accept(
+            token=token,
+            user=user,
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            password=data.get("password1", ""),
+            language=translation.get_language(),
+        )
+    except services.InvitationInvalid as invalid:
+        return _invitation_invalid(request, invalid.reason)
+    except services.InvitationWrongAccount:
+        return redirect(request.path)  # shown again: now "log in as …" or "wrong account"
+    if user is None:
+        auth.login(request, membership.user, backend=INVITATION_LOGIN_BACKEND)
+    messages.success(
+        request,
+        _("Welcome! You are now a member of %(name)s.") % {"name": membership.organization.name},
+    )
+    return redirect("my_pages")

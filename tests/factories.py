@@ -137,3 +137,10 @@ class ProblemFactory(factory.django.DjangoModelFactory):
     def themes(self, create, extracted, **kwargs):
         if create and extracted:
             self.themes.set(extracted)
+
+
+def enable_totp(user):
+    """Give the user an authenticator app (allauth MFA, TOTP), as its setup page would."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    return TOTP.activate(user, generate_totp_secret()).instance

@@ -29,9 +29,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _development(settings):
-    """Tests run with DEBUG off; load_demo is for development. A fast hasher for speed."""
+    """Tests run with DEBUG off; load_demo is for development."""
     settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def load_demo(*args: str) -> str:

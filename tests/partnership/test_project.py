@@ -105,7 +105,10 @@ def test_migrations_apply_to_an_empty_database_and_match_the_models(empty_databa
     with psycopg2.connect(empty_database.replace("%2F", "/")) as conn, conn.cursor() as cur:
         cur.execute("SELECT extname FROM pg_extension")
         extensions = {row[0] for row in cur.fetchall()}
+        cur.execute("SELECT to_regclass('portal_cache') IS NOT NULL")
+        has_cache_table = cur.fetchone()[0]
     assert {"pg_trgm", "unaccent", "btree_gist"} <= extensions
+    assert has_cache_table, "migrate alone must create the rate-limit cache table"
 
 
 def test_the_user_model_is_created_by_the_first_migration():

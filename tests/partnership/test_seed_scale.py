@@ -86,7 +86,6 @@ def test_refuses_a_seed_already_loaded_and_adds_a_batch_for_another():
 
 def test_flush_removes_scale_data_and_its_history_but_not_the_demo(settings):
     settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("load_demo", stdout=StringIO())
     demo_only = row_counts()
 
