@@ -254,6 +254,16 @@ class Invitation(models.Model):
         )
 
 
+# Roles held through the account itself (coordinator, staff, superuser, active) are kept in
+# history too; the rest of the account (email, name, phone) is not copied into history, so
+# deleting an account erases it.
+pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    fields=["is_coordinator", "is_staff", "is_superuser", "is_active"],
+    model_name="UserRoleEvent",
+)(User)
+
 for _model, _name in [
     (Organization, "OrganizationEvent"),
     (Membership, "MembershipEvent"),

@@ -295,3 +295,15 @@ def test_a_rejected_organisation_may_apply_again_and_hears_back_in_its_language(
     _apply(resident, application_data, django_capture_on_commit_callbacks)
     names = Organization.objects.filter(name=application_data["name"])
     assert sorted(names.values_list("status", flat=True)) == ["pending", "rejected"]
+
+
+def test_granting_and_revoking_the_coordinator_role_is_kept_in_history(coordinator, member):
+    services.coordinator_grant(user=member, actor=coordinator)
+    services.coordinator_revoke(user=member, actor=coordinator)
+    events = User.pgh_event_model.objects.filter(pgh_obj_id=member.pk).order_by("pgh_id")
+    assert [(e.pgh_label, e.is_coordinator) for e in events] == [
+        ("insert", False),
+        ("update", True),
+        ("update", False),
+    ]
+    assert not hasattr(events[0], "email"), "history keeps roles, not personal details"
