@@ -230,6 +230,7 @@ def scale_flush() -> Counter:
                 _events_delete(child, child.objects.filter(**{f"{fk}__in": rows}))
             _events_delete(model, rows)
             deleted.update(rows.delete()[1])
+        _events_delete(User, users)
         deleted.update(users.delete()[1])
         while areas.exists():  # leaves first: an area protects its children
             deleted.update(areas.filter(children__isnull=True).delete()[1])
