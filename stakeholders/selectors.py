@@ -6,7 +6,7 @@ from datetime import datetime
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from initiatives.models import Initiative
 from partnership.permissions import can_see_member_contacts
@@ -437,7 +437,7 @@ def _history_entry(event, model, names) -> HistoryEntry:
     data = event.pgh_data or {}
     changes: list[HistoryChange] = []
     if label == "update":
-        action = gettext("changed")
+        action = pgettext("history action", "changed")
         for attname, (before, after) in sorted((event.pgh_diff or {}).items()):
             if attname in _HISTORY_HIDDEN:
                 continue
@@ -450,9 +450,13 @@ def _history_entry(event, model, names) -> HistoryEntry:
             )
     else:
         action = {
-            "insert": gettext("created"),
-            "delete": gettext("deleted"),
-        }.get(label) or (gettext("added") if label.endswith(".add") else gettext("removed"))
+            "insert": pgettext("history action", "created"),
+            "delete": pgettext("history action", "deleted"),
+        }.get(label) or (
+            pgettext("history action", "added")
+            if label.endswith(".add")
+            else pgettext("history action", "removed")
+        )
         for attname, value in sorted(data.items()):
             if attname in _HISTORY_HIDDEN or value in (None, ""):
                 continue
