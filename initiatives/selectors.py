@@ -5,6 +5,8 @@ from django.db.models import Prefetch, QuerySet
 from initiatives.models import Initiative, InitiativeUpdate
 from partnership.models import Visibility
 
+# --- Finding initiatives ------------------------------------------------------------------------
+
 
 def initiative_list(*, user) -> QuerySet[Initiative]:
     """Initiatives the user may see, newest period first, ready for a list page
@@ -37,3 +39,6 @@ def initiative_detail_queryset(*, user) -> QuerySet[Initiative]:
             Prefetch("updates", queryset=updates, to_attr="visible_updates"),
         )
     )
+
+
+# --- Maintaining initiatives ---------------------------------------------------------------------

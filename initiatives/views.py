@@ -10,6 +10,9 @@ from initiatives import selectors
 PAGE_SIZE = 25
 
 
+# --- Finding initiatives ------------------------------------------------------------------------
+
+
 @require_GET
 def initiative_list(request):
     paginator = Paginator(selectors.initiative_list(user=request.user), PAGE_SIZE)
@@ -23,3 +26,6 @@ def initiative_detail(request, slug):
         selectors.initiative_detail_queryset(user=request.user), slug=slug
     )
     return render(request, "initiatives/initiative_detail.html", {"initiative": initiative})
+
+
+# --- Maintaining initiatives: updates, archive and restore -------------------------------------

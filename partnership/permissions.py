@@ -153,3 +153,6 @@ def can_see_member_contacts(user: User) -> bool:
 def can_export_directory(user: User) -> bool:
     """The directory as a spreadsheet is a partners' working tool."""
     return is_partner(user)
+
+
+# --- Initiatives ---------------------------------------------------------------------------------

@@ -324,3 +324,9 @@ def test_content_security_policy_header_is_sent(resident):
     assert "script-src 'self'" in csp
     assert "style-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+def test_favicon_ico_leads_to_the_logo(resident):
+    response = resident.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/logo.svg")
