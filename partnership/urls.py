@@ -4,10 +4,8 @@ endpoints (/healthz, later /api/) without."""
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from partnership import views
 from stakeholders import views as stakeholders_views
@@ -15,7 +13,7 @@ from stakeholders import views as stakeholders_views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page declares.
-    path("favicon.ico", RedirectView.as_view(url=static("img/logo.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 

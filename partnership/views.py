@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,13 @@ def set_language(request):
     language = translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
     with translation.override(language):
         return i18n.set_language(request)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page declares (resolved per request: the
+    hashed static name exists only after collectstatic)."""
+    return redirect(static("img/logo.svg"), permanent=True)
 
 
 @never_cache
