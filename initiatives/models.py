@@ -5,7 +5,8 @@ import uuid
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import DateRangeField
-from django.contrib.postgres.indexes import GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
 from django.utils import timezone
@@ -113,6 +114,19 @@ class Initiative(LocatedModel):
         output_field=DateRangeField(),
         db_persist=True,
     )
+    # Swedish full-text search ("nattvandringar" finds "nattvandring"): a stored generated
+    # column, so every write path (forms, bulk_create in seed_scale, admin) keeps it current
+    # without triggers. to_tsvector with an explicit regconfig is immutable, as a generated
+    # column requires. Weights: title A, summary B, description C (for SearchRank).
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("title", weight="A", config="swedish")
+            + SearchVector("summary", weight="B", config="swedish")
+            + SearchVector("description", weight="C", config="swedish")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
@@ -150,6 +164,9 @@ class Initiative(LocatedModel):
                 name="initiative_live_idx",
             ),
             models.Index(fields=["lead_organization", "status"], name="initiative_lead_status_idx"),
+            GinIndex(fields=["search_vector"], name="initiative_search_gin"),
+            # For "similar initiatives" prompts (trigram similarity on the title).
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="initiative_title_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -224,7 +241,7 @@ pghistory.track(
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     model_name="InitiativeEvent",
-    exclude=["period"],
+    exclude=["period", "search_vector"],
 )(Initiative)
 pghistory.track(
     pghistory.InsertEvent(),

@@ -1,4 +1,5 @@
-from django.urls import path
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from initiatives import views
 
@@ -8,6 +9,17 @@ urlpatterns = [
     # Finding initiatives
     path("", views.initiative_list, name="list"),
     # Maintaining initiatives
+    path(
+        "<slug:slug>/",
+        include(
+            [
+                path(_("updates/new/"), views.initiative_update_create, name="update_create"),
+                path(_("archive/"), views.initiative_archive, name="archive"),
+                path(_("restore/"), views.initiative_restore, name="restore"),
+                path(_("history/"), views.initiative_history, name="history"),
+            ]
+        ),
+    ),
     # (keep the catch-all slug pattern last)
     path("<slug:slug>/", views.initiative_detail, name="detail"),
 ]

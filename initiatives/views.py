@@ -1,11 +1,18 @@
 """Initiative pages: a server-rendered list (the map's always-available alternative) and
 a detail page. Both show only what ``Initiative.objects.visible_to(user)`` allows."""
 
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from initiatives import selectors
+from initiatives import forms, selectors, services
+from initiatives.filters import InitiativeFilter
+from initiatives.pagination import CappedCountPaginator
+from partnership import permissions
 
 PAGE_SIZE = 25
 
@@ -15,17 +22,132 @@ PAGE_SIZE = 25
 
 @require_GET
 def initiative_list(request):
-    paginator = Paginator(selectors.initiative_list(user=request.user), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "initiatives/initiative_list.html", {"page": page})
+    filterset = InitiativeFilter(
+        request.GET, queryset=selectors.initiative_list(user=request.user), user=request.user
+    )
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "initiatives/initiative_list.html", {"filterset": filterset, "page": page}
+    )
 
 
 @require_GET
 def initiative_detail(request, slug):
-    initiative = get_object_or_404(
-        selectors.initiative_detail_queryset(user=request.user), slug=slug
+    # Editors also reach an archived initiative (see "Maintaining initiatives" below).
+    initiative = selectors.initiative_for_page(slug=slug, user=request.user)
+    if initiative is None:
+        raise Http404
+    return render(
+        request,
+        "initiatives/initiative_detail.html",
+        {"initiative": initiative, **_maintenance_context(request, initiative)},
     )
-    return render(request, "initiatives/initiative_detail.html", {"initiative": initiative})
 
 
 # --- Maintaining initiatives: updates, archive and restore -------------------------------------
+
+
+def _maintenance_context(request, initiative) -> dict:
+    """What the detail page offers the user: an update form, archive/restore, history."""
+    user = request.user
+    organizations = permissions.organizations_posting_for(user, initiative)
+    can_post = bool(organizations) and initiative.archived_at is None
+    return {
+        "can_edit": permissions.can_edit_initiative(user, initiative),
+        "can_post_update": can_post,
+        "can_see_history": permissions.is_partner(user),  # the page itself was allowed
+        "update_form": (
+            forms.InitiativeUpdateForm(initiative=initiative, organizations=organizations)
+            if can_post
+            else None
+        ),
+    }
+
+
+def _initiative_for(request, slug: str, may):
+    """The initiative, archived or not: 404 when the user may not know it exists, 403 when
+    they know it but ``may`` (a rule from ``partnership.permissions``) says no."""
+    initiative = selectors.initiative_for_maintenance(slug=slug)
+    if initiative is None or not permissions.can_know_initiative(request.user, initiative):
+        raise Http404
+    if not may(request.user, initiative):
+        raise PermissionDenied
+    return initiative
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_update_create(request, slug):
+    """Post a dated progress update (the detail page has the same form; this page is where
+    it comes back with errors, and where it works without the detail page)."""
+    initiative = _initiative_for(request, slug, permissions.can_post_update)
+    organizations = permissions.organizations_posting_for(request.user, initiative)
+    form = forms.InitiativeUpdateForm(
+        request.POST or None, initiative=initiative, organizations=organizations
+    )
+    if initiative.archived_at is not None:
+        messages.error(
+            request, _("This initiative is archived; restore it before posting updates.")
+        )
+        return redirect("initiatives:detail", slug=initiative.slug)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                services.initiative_update_post(
+                    initiative=initiative, author=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your update has been posted."))
+                return redirect("initiatives:detail", slug=initiative.slug)
+        status = 400
+    return render(
+        request,
+        "initiatives/initiative_update_form.html",
+        {"initiative": initiative, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def initiative_archive(request, slug):
+    initiative = _initiative_for(request, slug, permissions.can_archive_initiative)
+    if services.initiative_archive(initiative=initiative, actor=request.user):
+        messages.success(
+            request,
+            _(
+                "The initiative has been archived. Only your organisation and the coordinators "
+                "can see it now; you can restore it at any time."
+            ),
+        )
+    else:
+        messages.info(request, _("The initiative was already archived."))
+    return redirect("initiatives:detail", slug=initiative.slug)
+
+
+@login_required
+@require_POST
+def initiative_restore(request, slug):
+    initiative = _initiative_for(request, slug, permissions.can_archive_initiative)
+    if services.initiative_restore(initiative=initiative, actor=request.user):
+        messages.success(request, _("The initiative has been restored."))
+    else:
+        messages.info(request, _("The initiative was not archived."))
+    return redirect("initiatives:detail", slug=initiative.slug)
+
+
+@login_required
+@require_GET
+def initiative_history(request, slug):
+    initiative = _initiative_for(request, slug, permissions.can_see_initiative_history)
+    history = selectors.initiative_history(
+        initiative=initiative, page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "initiatives/initiative_history.html",
+        {"initiative": initiative, "history": history},
+    )

@@ -156,3 +156,51 @@ def can_export_directory(user: User) -> bool:
 
 
 # --- Initiatives ---------------------------------------------------------------------------------
+
+
+def can_edit_initiative(user: User, initiative) -> bool:
+    """Members of the initiative's lead organisation (any role) edit it, provided that
+    organisation is approved; coordinators edit every initiative."""
+    return is_coordinator(user) or initiative.lead_organization_id in partner_organization_ids(user)
+
+
+def can_archive_initiative(user: User, initiative) -> bool:
+    """Archiving and restoring is editing: the lead organisation's members and coordinators."""
+    return can_edit_initiative(user, initiative)
+
+
+def organizations_posting_for(user: User, initiative) -> list:
+    """The organisations the user may post a progress update for: the approved ones among
+    the lead and partner organisations that they are a member of; a coordinator may also
+    post for the lead organisation. (Uses ``partner_organizations`` as prefetched.)"""
+    mine = partner_organization_ids(user)
+    candidates = [initiative.lead_organization, *initiative.partner_organizations.all()]
+    allowed = [
+        org
+        for org in candidates
+        if org.pk in mine or (is_coordinator(user) and org.pk == initiative.lead_organization_id)
+    ]
+    return list({org.pk: org for org in allowed}.values())
+
+
+def can_post_update(user: User, initiative) -> bool:
+    """Members of the lead organisation or of a partner organisation (approved ones) post
+    dated progress updates; so do coordinators. Partner organisations post but do not edit."""
+    return bool(organizations_posting_for(user, initiative))
+
+
+def can_know_initiative(user: User, initiative) -> bool:
+    """Whether the user may know the initiative exists: it is among
+    ``Initiative.objects.visible_to(user)``, or it is archived and the user may edit it.
+    Everyone else gets a 404."""
+    from initiatives.models import Initiative
+
+    if can_edit_initiative(user, initiative):
+        return True
+    return Initiative.objects.visible_to(user).filter(pk=initiative.pk).exists()
+
+
+def can_see_initiative_history(user: User, initiative) -> bool:
+    """Partners who may see the initiative read its history (who changed what, when);
+    residents never do."""
+    return is_partner(user) and can_know_initiative(user, initiative)

@@ -1,0 +1,186 @@
+"""Filters for the list of initiatives: Swedish full-text search, vocabulary, area (with its
+sub-areas), organisation, status, visibility, "running on a date", "my organisations'" and a
+sort order.
+
+The FilterSet narrows a queryset it is given (``selectors.initiative_list``, which already
+holds only what ``Initiative.objects.visible_to(user)`` allows), so a filter can never widen
+what a user sees: filtering on visibility=partners as a resident gives an empty list.
+A bad value (an unknown theme id, a date that is not a date, a too-long search) is a form
+error shown next to the field; the other filters still apply.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import Initiative
+from partnership.models import Area, TargetGroup, Theme, Visibility
+from stakeholders.models import Organization
+
+SEARCH_CONFIG = "swedish"
+
+
+def search_query(value: str) -> SearchQuery:
+    """What the user typed, as a Swedish web-search query: words are stemmed
+    ("nattvandringar" finds "nattvandring"), "quoted phrases", OR and -exclusions work,
+    and nothing typed can make it a syntax error."""
+    return SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    SORT_RELEVANCE = "relevance"
+    SORT_CHOICES = [
+        (SORT_RELEVANCE, _("Best match")),
+        ("newest", _("Newest start")),
+        ("updated", _("Recently updated")),
+        ("title", _("Title")),
+    ]
+    SORT_ORDERS = {
+        "newest": ["-starts_on", "title", "pk"],
+        "updated": ["-updated_at", "pk"],
+        "title": ["title", "pk"],
+    }
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_('Finds other forms of the words too. Use "quotes" for a phrase.'),
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        method="filter_theme",
+        empty_label=_("All themes"),
+    )
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Target group"),
+        queryset=TargetGroup.objects.all(),
+        method="filter_target_group",
+        empty_label=_("All target groups"),
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("Area"),
+        queryset=Area.objects.order_by("name"),
+        method="filter_area",
+        empty_label=_("All areas"),
+        help_text=_("Includes the areas within it."),
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organization.objects.filter(status=Organization.Status.APPROVED).order_by("name"),
+        method="filter_organization",
+        empty_label=_("All organisations"),
+        help_text=_("Running the initiative or taking part in it."),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Initiative.Status.choices, empty_label=_("Any status")
+    )
+    visibility = django_filters.ChoiceFilter(
+        label=_("Visibility"), choices=Visibility.choices, empty_label=_("Public and partners only")
+    )
+    running_on = django_filters.DateFilter(
+        label=_("Running on"),
+        method="filter_running_on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Initiatives whose period includes this date."),
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("Only my organisations' initiatives"),
+        method="filter_mine",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "q",
+            "theme",
+            "target_group",
+            "area",
+            "organization",
+            "status",
+            "visibility",
+            "running_on",
+            "mine",
+            "sort",
+        ]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        self.form.fields["sort"].initial = self.SORT_RELEVANCE  # not a "changed" filter
+        if user is None or not user.is_authenticated:
+            # Residents only ever see public initiatives and belong to no organisation.
+            del self.filters["visibility"]
+            del self.filters["mine"]
+            self.form.fields.pop("visibility", None)
+            self.form.fields.pop("mine", None)
+
+    # Subqueries on the link tables rather than joins: no duplicate rows, and the count for
+    # pagination stays a plain count.
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        query = search_query(value)
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+
+    def filter_theme(self, queryset, name, value):
+        links = Initiative.themes.through.objects.filter(theme=value)
+        return queryset.filter(pk__in=links.values("initiative_id"))
+
+    def filter_target_group(self, queryset, name, value):
+        links = Initiative.target_groups.through.objects.filter(targetgroup=value)
+        return queryset.filter(pk__in=links.values("initiative_id"))
+
+    def filter_area(self, queryset, name, value):
+        links = Initiative.areas.through.objects.filter(
+            area__in=Area.objects.with_descendants(value)
+        )
+        return queryset.filter(pk__in=links.values("initiative_id"))
+
+    def filter_organization(self, queryset, name, value):
+        partnered = Initiative.partner_organizations.through.objects.filter(organization=value)
+        return queryset.filter(
+            Q(lead_organization=value) | Q(pk__in=partnered.values("initiative_id"))
+        )
+
+    def filter_running_on(self, queryset, name, value):
+        return queryset.filter(period__contains=value)
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        from partnership.permissions import partner_organization_ids
+
+        mine = partner_organization_ids(self.user)
+        partnered = Initiative.partner_organizations.through.objects.filter(organization__in=mine)
+        return queryset.filter(
+            Q(lead_organization__in=mine) | Q(pk__in=partnered.values("initiative_id"))
+        )
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # sorting is applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or self.SORT_RELEVANCE
+        searching = bool((self.form.cleaned_data.get("q") or "").strip())
+        if sort == self.SORT_RELEVANCE:
+            if searching:
+                return queryset.order_by("-rank", "-starts_on", "pk")
+            return queryset  # the selector's order: newest period first
+        return queryset.order_by(*self.SORT_ORDERS[sort])
