@@ -27,25 +27,30 @@ def initiative_list(*, user) -> QuerySet[Initiative]:
     )
 
 
-def initiative_detail_queryset(*, user) -> QuerySet[Initiative]:
-    """For one initiative's page: organisations, vocabulary, schedule and the updates the
-    user may read (partners-only updates only for partners)."""
+def initiative_detail_prefetches(*, user) -> list:
+    """What one initiative's page shows besides the row: organisations, vocabulary,
+    schedule and the updates the user may read (partners-only updates only for partners)."""
     from partnership.permissions import is_partner
 
     updates = InitiativeUpdate.objects.select_related("organization").order_by("-happened_on")
     if not is_partner(user):
         updates = updates.filter(visibility=Visibility.PUBLIC)
+    return [
+        "partner_organizations",
+        "themes",
+        "target_groups",
+        "areas",
+        "slots",
+        Prefetch("updates", queryset=updates, to_attr="visible_updates"),
+    ]
+
+
+def initiative_detail_queryset(*, user) -> QuerySet[Initiative]:
+    """For one initiative's page, among those the user may see."""
     return (
         Initiative.objects.visible_to(user)
         .select_related("lead_organization")
-        .prefetch_related(
-            "partner_organizations",
-            "themes",
-            "target_groups",
-            "areas",
-            "slots",
-            Prefetch("updates", queryset=updates, to_attr="visible_updates"),
-        )
+        .prefetch_related(*initiative_detail_prefetches(user=user))
     )
 
 
@@ -53,7 +58,7 @@ def initiative_detail_queryset(*, user) -> QuerySet[Initiative]:
 
 
 def initiative_for_page(*, slug: str, user) -> Initiative | None:
-    """One initiative for its page, with what ``initiative_detail_queryset`` fetches: those
+    """One initiative for its page, with what ``initiative_detail_prefetches`` lists: those
     ``visible_to(user)``, and for its editors (``can_edit_initiative``) also an archived one.
     None when the user may not know it exists."""
     from partnership.permissions import can_edit_initiative
@@ -68,25 +73,8 @@ def initiative_for_page(*, slug: str, user) -> Initiative | None:
     )
     if archived is None or not can_edit_initiative(user, archived):
         return None
-    prefetch_related_objects([archived], *_detail_prefetches(user=user))
+    prefetch_related_objects([archived], *initiative_detail_prefetches(user=user))
     return archived
-
-
-def _detail_prefetches(*, user) -> list:
-    """The same prefetches as ``initiative_detail_queryset`` (kept in step with it)."""
-    from partnership.permissions import is_partner
-
-    updates = InitiativeUpdate.objects.select_related("organization").order_by("-happened_on")
-    if not is_partner(user):
-        updates = updates.filter(visibility=Visibility.PUBLIC)
-    return [
-        "partner_organizations",
-        "themes",
-        "target_groups",
-        "areas",
-        "slots",
-        Prefetch("updates", queryset=updates, to_attr="visible_updates"),
-    ]
 
 
 def initiative_for_maintenance(*, slug: str) -> Initiative | None:
