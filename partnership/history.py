@@ -1,11 +1,23 @@
-"""History of many-to-many links, next to the row history that ``pghistory.track`` keeps.
+"""History: many-to-many links kept next to the row history that ``pghistory.track`` keeps,
+and reading it back as "who changed what, when" for a page.
 
 Kept apart from the models so that every app's models can use it without importing
 another app's models.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import pghistory
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models import DateTimeField
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 # Every many-to-many relation whose links are kept in history: (field, tracking proxy).
 TRACKED_LINKS: list[tuple[models.ManyToManyField, type[models.Model]]] = []
@@ -37,3 +49,154 @@ def track_links(relation) -> type[models.Model]:
     )(proxy)
     TRACKED_LINKS.append((field, proxy))
     return proxy
+
+
+# --- Reading history -------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryChange:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    user: object  # the acting user, None for changes made outside a request (e.g. a script)
+    url: str
+    subject: str  # what was changed: the organisation, a membership, "themes" …
+    action: str
+    changes: list[HistoryChange]
+
+
+def history_page(
+    *, obj, event_models: dict, hidden: set[str], page_number=None, page_size: int = 50
+) -> Page:
+    """Every recorded change to ``obj`` and the rows that refer to it, newest first: who,
+    when, and each field before and after, with foreign keys shown by name (users by email).
+
+    ``event_models`` maps each pghistory event model to its tracked model; ``hidden`` names
+    columns that say nothing to a reader. A fixed number of queries per page: the events,
+    then one query per kind of thing they refer to.
+    """
+    from pghistory.models import MiddlewareEvents
+
+    events = (
+        MiddlewareEvents.objects.references(obj)
+        .across(*event_models)
+        .select_related("user")
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
+    page = Paginator(events, page_size).get_page(page_number)
+    tracked = {model._meta.label: tracked for model, tracked in event_models.items()}
+    names = _history_names(page.object_list, tracked, hidden)
+    page.object_list = [
+        _history_entry(event, tracked[event.pgh_model], names, hidden, owner=type(obj))
+        for event in page.object_list
+    ]
+    return page
+
+
+def _history_field(model, attname: str):
+    for name in (attname, attname.removesuffix("_id")):
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None  # a column no longer on the model
+
+
+def _history_names(events, tracked, hidden) -> dict:
+    """{related model: {id: name}} for every foreign key the events mention, one query per
+    related model (users are named by their email)."""
+    wanted: dict = {}
+    for event in events:
+        model = tracked[event.pgh_model]
+        data, diff = event.pgh_data or {}, event.pgh_diff or {}
+        for attname in {*data, *diff}:
+            field = _history_field(model, attname)
+            if field is None or not field.many_to_one or attname in hidden:
+                continue
+            ids = wanted.setdefault(field.related_model, set())
+            ids.update(v for v in [data.get(attname), *diff.get(attname, [])] if v is not None)
+    user_model = get_user_model()
+    return {
+        related: {
+            obj.pk: (obj.email if related is user_model else str(obj))
+            for obj in related._default_manager.filter(pk__in=ids)
+        }
+        for related, ids in wanted.items()
+        if ids
+    }
+
+
+def _history_value(model, attname: str, value, names) -> str:
+    if value is None or value == "":
+        return ""
+    field = _history_field(model, attname)
+    if field is None:
+        return str(value)
+    if field.many_to_one:
+        return names.get(field.related_model, {}).get(value, f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(field, DateTimeField) and (moment := parse_datetime(str(value))):
+        return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    return str(value)
+
+
+def _history_label(model, attname: str) -> str:
+    field = _history_field(model, attname)
+    return str(getattr(field, "verbose_name", attname))
+
+
+def _history_subject(owner, model, label: str) -> str:
+    if "." in label:  # a link: "themes.add", "partner_organizations.remove" …
+        return str(owner._meta.get_field(label.split(".")[0]).verbose_name)
+    return str(model._meta.verbose_name)
+
+
+def _history_entry(event, model, names, hidden, *, owner) -> HistoryEntry:
+    label = event.pgh_label
+    changes: list[HistoryChange] = []
+    if label == "update":
+        action = pgettext("history action", "changed")
+        for attname, (before, after) in sorted((event.pgh_diff or {}).items()):
+            if attname in hidden:
+                continue
+            changes.append(
+                HistoryChange(
+                    _history_label(model, attname),
+                    _history_value(model, attname, before, names),
+                    _history_value(model, attname, after, names),
+                )
+            )
+    else:
+        added = label == "insert" or label.endswith(".add")
+        action = {
+            "insert": pgettext("history action", "created"),
+            "delete": pgettext("history action", "deleted"),
+        }.get(label) or (
+            pgettext("history action", "added") if added else pgettext("history action", "removed")
+        )
+        for attname, value in sorted((event.pgh_data or {}).items()):
+            if attname in hidden or value in (None, ""):
+                continue
+            shown = _history_value(model, attname, value, names)
+            changes.append(
+                HistoryChange(
+                    _history_label(model, attname), "" if added else shown, shown if added else ""
+                )
+            )
+    return HistoryEntry(
+        when=event.pgh_created_at,
+        user=event.user,
+        url=event.url or "",
+        subject=_history_subject(owner, model, label),
+        action=action,
+        changes=changes,
+    )

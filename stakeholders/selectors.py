@@ -1,14 +1,12 @@
 """Reads of organisations: the "who does what" directory."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils.translation import gettext, pgettext
 
 from initiatives.models import Initiative
+from partnership.history import history_page
 from partnership.permissions import can_see_member_contacts
 from stakeholders.models import Organization
 
@@ -317,23 +315,6 @@ HISTORY_PAGE_SIZE = 50
 _HISTORY_HIDDEN = {"id", "created_at", "updated_at", "version", "organization_id"}
 
 
-@dataclass
-class HistoryChange:
-    field: str
-    before: str
-    after: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    user: object  # the acting user, None for changes made outside a request (e.g. a script)
-    url: str
-    subject: str  # what was changed: the organisation, a membership, an invitation …
-    action: str
-    changes: list[HistoryChange]
-
-
 def _history_event_models():
     from stakeholders.models import (
         Invitation,
@@ -355,128 +336,11 @@ def _history_event_models():
 def organization_history(*, organization, page_number=None) -> Page:
     """Every recorded change to an organisation, its area and theme links, its memberships
     (roles) and its invitations: who, when, and each field before and after. Newest first,
-    paginated, in a fixed number of queries (the events, then the names they refer to)."""
-    from pghistory.models import MiddlewareEvents
-
-    event_models = _history_event_models()
-    events = (
-        MiddlewareEvents.objects.references(organization)
-        .across(*event_models)
-        .select_related("user")
-        .order_by("-pgh_created_at", "-pgh_id")
-    )
-    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(page_number)
-    tracked = {model._meta.label: tracked for model, tracked in event_models.items()}
-    names = _history_names(page.object_list)
-    page.object_list = [
-        _history_entry(event, tracked[event.pgh_model], names) for event in page.object_list
-    ]
-    return page
-
-
-def _history_names(events) -> dict[str, dict]:
-    """The users, areas and themes the events refer to by id, in one query each."""
-    from django.contrib.auth import get_user_model
-
-    from partnership.models import Area, Theme
-
-    ids = {"user_id": set(), "invited_by_id": set(), "area_id": set(), "theme_id": set()}
-    for event in events:
-        data, diff = event.pgh_data or {}, event.pgh_diff or {}
-        for key, values in ids.items():
-            values.update(v for v in [data.get(key), *diff.get(key, [])] if v is not None)
-    user_ids = ids["user_id"] | ids["invited_by_id"]
-    users = (
-        {u.pk: u.email for u in get_user_model().objects.filter(pk__in=user_ids)}
-        if user_ids
-        else {}
-    )
-    areas = (
-        {a.pk: a.name for a in Area.objects.filter(pk__in=ids["area_id"])} if ids["area_id"] else {}
-    )
-    themes = (
-        {t.pk: t.name for t in Theme.objects.filter(pk__in=ids["theme_id"])}
-        if ids["theme_id"]
-        else {}
-    )
-    return {"user_id": users, "invited_by_id": users, "area_id": areas, "theme_id": themes}
-
-
-def _history_field(model, attname: str):
-    try:
-        return model._meta.get_field(attname.removesuffix("_id"))
-    except FieldDoesNotExist:
-        try:
-            return model._meta.get_field(attname)
-        except FieldDoesNotExist:  # a column no longer on the model
-            return None
-
-
-def _history_value(model, attname: str, value, names) -> str:
-    if value is None or value == "":
-        return ""
-    if attname in names:
-        return str(names[attname].get(value, f"#{value}"))
-    field = _history_field(model, attname)
-    if field is None:
-        return str(value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    return str(value)
-
-
-def _history_label(model, attname: str) -> str:
-    field = _history_field(model, attname)
-    return str(getattr(field, "verbose_name", attname))
-
-
-def _history_entry(event, model, names) -> HistoryEntry:
-    label = event.pgh_label
-    data = event.pgh_data or {}
-    changes: list[HistoryChange] = []
-    if label == "update":
-        action = pgettext("history action", "changed")
-        for attname, (before, after) in sorted((event.pgh_diff or {}).items()):
-            if attname in _HISTORY_HIDDEN:
-                continue
-            changes.append(
-                HistoryChange(
-                    _history_label(model, attname),
-                    _history_value(model, attname, before, names),
-                    _history_value(model, attname, after, names),
-                )
-            )
-    else:
-        action = {
-            "insert": pgettext("history action", "created"),
-            "delete": pgettext("history action", "deleted"),
-        }.get(label) or (
-            pgettext("history action", "added")
-            if label.endswith(".add")
-            else pgettext("history action", "removed")
-        )
-        for attname, value in sorted(data.items()):
-            if attname in _HISTORY_HIDDEN or value in (None, ""):
-                continue
-            shown = _history_value(model, attname, value, names)
-            changes.append(
-                HistoryChange(
-                    _history_label(model, attname),
-                    "" if label == "insert" or label.endswith(".add") else shown,
-                    shown if label == "insert" or label.endswith(".add") else "",
-                )
-            )
-    if label.startswith(("areas.", "themes.")):
-        subject = gettext("areas") if label.startswith("areas.") else gettext("themes")
-    else:
-        subject = str(model._meta.verbose_name)
-    return HistoryEntry(
-        when=event.pgh_created_at,
-        user=event.user,
-        url=event.url or "",
-        subject=subject,
-        action=action,
-        changes=changes,
+    paginated, in a fixed number of queries."""
+    return history_page(
+        obj=organization,
+        event_models=_history_event_models(),
+        hidden=_HISTORY_HIDDEN,
+        page_number=page_number,
+        page_size=HISTORY_PAGE_SIZE,
     )
