@@ -193,11 +193,9 @@ def can_know_initiative(user: User, initiative) -> bool:
     """Whether the user may know the initiative exists: it is among
     ``Initiative.objects.visible_to(user)``, or it is archived and the user may edit it.
     Everyone else gets a 404."""
-    from initiatives.models import Initiative
-
     if can_edit_initiative(user, initiative):
         return True
-    return Initiative.objects.visible_to(user).filter(pk=initiative.pk).exists()
+    return type(initiative).objects.visible_to(user).filter(pk=initiative.pk).exists()
 
 
 def can_see_initiative_history(user: User, initiative) -> bool:
