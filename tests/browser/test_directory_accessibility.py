@@ -2,19 +2,10 @@
 My pages, with data on them."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests import factories
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
 
 
 @pytest.fixture
@@ -27,21 +18,6 @@ def directory_data(organization, other_organization):
     factories.InitiativeFactory(lead_organization=organization)
 
 
-def _scan(page, axe, url):
-    csp_violations = []
-    page.on(
-        "console",
-        lambda msg: (
-            csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
-        ),
-    )
-    response = page.goto(url)
-    assert response.status == 200, f"{url} answered {response.status}: nothing real to scan"
-    results = axe.run(page, options=WCAG_21_AA)
-    assert results.violations_count == 0, results.generate_report()
-    assert csp_violations == []
-
-
 @pytest.mark.parametrize(
     "path",
     [
@@ -50,16 +26,12 @@ def _scan(page, axe, url):
         "/en/who-does-what/matrix/areas/?q=Stiftelsen",
     ],
 )
-def test_directory_pages_have_no_wcag_violations(page, live_server, axe, directory_data, path):
-    _scan(page, axe, live_server.url + path)
+def test_directory_pages_have_no_wcag_violations(live_server, scan, directory_data, path):
+    scan(live_server.url + path)
 
 
 @pytest.mark.parametrize("path", ["/en/my-pages/", "/en/my-pages/delete-account/"])
-def test_my_account_pages_have_no_wcag_violations(page, live_server, axe, member, path):
-    page.goto(live_server.url + "/en/accounts/login/")
-    page.fill("input[name=login]", member.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url("**/en/**")
-    _scan(page, axe, live_server.url + path)
+def test_my_account_pages_have_no_wcag_violations(page, live_server, scan, log_in, member, path):
+    log_in(member)
+    scan(live_server.url + path)
     assert page.url == live_server.url + path, "logged in, not sent to the login page"
