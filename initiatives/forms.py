@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Initiative, InitiativeUpdate
+from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
 from partnership.models import Visibility
 
 # --- Finding initiatives ------------------------------------------------------------------------
@@ -56,3 +56,203 @@ class InitiativeUpdateForm(forms.ModelForm):
         if happened_on and happened_on > timezone.localdate():
             raise forms.ValidationError(FUTURE_DATE)
         return happened_on
+
+
+# --- Registering and editing ---------------------------------------------------------------------
+OUTSIDE_BOUNDS = _(
+    "This point is outside the partnership's area (latitude %(south)s–%(north)s, "
+    "longitude %(west)s–%(east)s)."
+)
+
+
+class CoordinateField(forms.FloatField):
+    """A decimal coordinate typed by hand; accepts a decimal comma (59,2712) too."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+class InitiativeForm(forms.ModelForm):
+    """Register or edit an initiative. The lead organisation is one of the user's approved
+    organisations (coordinators: any approved one); partner organisations are approved
+    organisations other than the lead; problems are those the user may see. ``version`` is
+    the version the form was loaded with (optimistic locking, checked by the service)."""
+
+    latitude = CoordinateField(
+        label=_("Latitude"), help_text=_("Optional, in decimal degrees, e.g. 59.2712.")
+    )
+    longitude = CoordinateField(
+        label=_("Longitude"), help_text=_("Optional, in decimal degrees, e.g. 17.8893.")
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
+
+    # Fieldsets for the template: (legend, field names).
+    FIELDSETS = [
+        (_("What"), ["title", "summary", "description"]),
+        (_("Who"), ["lead_organization", "partner_organizations"]),
+        (_("When"), ["starts_on", "ends_on"]),
+        (_("Where"), ["areas", "address", "latitude", "longitude"]),
+        (_("For whom"), ["themes", "target_groups"]),
+        (_("Problems it addresses"), ["problems"]),
+        (_("Status and visibility"), ["status", "visibility"]),
+        (_("Contact"), ["contact_email", "contact_phone"]),
+    ]
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "lead_organization",
+            "partner_organizations",
+            "starts_on",
+            "ends_on",
+            "areas",
+            "address",
+            "latitude",
+            "longitude",
+            "themes",
+            "target_groups",
+            "problems",
+            "status",
+            "visibility",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "partner_organizations": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "problems": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "summary": _("One or two sentences, shown in lists and on the map."),
+            "partner_organizations": _("Other organisations taking part. They are told by email."),
+            "ends_on": _("Leave empty if the initiative is ongoing."),
+        }
+        error_messages = {
+            "lead_organization": {
+                "invalid_choice": _("Choose one of your own approved organisations."),
+            },
+            "partner_organizations": {
+                "invalid_choice": _("%(value)s is not an approved partner organisation."),
+                "invalid_pk_value": _("%(pk)s is not an approved partner organisation."),
+            },
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        from partnership.models import Problem
+        from partnership.permissions import is_coordinator, partner_organization_ids
+        from stakeholders.models import Organization
+
+        super().__init__(*args, **kwargs)
+        approved = Organization.objects.approved()
+        lead = approved
+        if not is_coordinator(user):
+            lead = approved.filter(pk__in=partner_organization_ids(user))
+        if self.instance.pk:  # an editor keeps the current lead even if it is not approved
+            lead = lead | Organization.objects.filter(pk=self.instance.lead_organization_id)
+            self.fields["version"].initial = self.instance.version
+        self.fields["lead_organization"].queryset = lead.order_by("name")
+        self.fields["lead_organization"].empty_label = None
+        partners = approved.order_by("name")
+        if self.instance.pk:
+            partners = partners.exclude(pk=self.instance.lead_organization_id)
+        elif len(lead) == 1:
+            partners = partners.exclude(pk=lead[0].pk)
+        self.fields["partner_organizations"].queryset = partners
+        self.fields["problems"].queryset = Problem.objects.visible_to(user).order_by("title")
+        if self.instance.pk is None and len(lead) == 1:
+            self.fields["lead_organization"].initial = lead[0].pk
+
+    def fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+    def clean_latitude(self):
+        return self._in_bounds("latitude", 0, 2)
+
+    def clean_longitude(self):
+        return self._in_bounds("longitude", 1, 3)
+
+    def _in_bounds(self, name, low, high):
+        from django.conf import settings
+
+        value = self.cleaned_data.get(name)
+        bounds = settings.MAP_BOUNDS
+        if value is not None and not (bounds[low] <= value <= bounds[high]):
+            south, west, north, east = bounds
+            raise forms.ValidationError(
+                OUTSIDE_BOUNDS % {"south": south, "west": west, "north": north, "east": east},
+                code="outside_bounds",
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The end date cannot be before the start date."))
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None) and not (
+            self.has_error("latitude") or self.has_error("longitude")
+        ):
+            missing = "longitude" if longitude is None else "latitude"
+            self.add_error(missing, _("Give both latitude and longitude, or neither."))
+        lead, partners = cleaned.get("lead_organization"), cleaned.get("partner_organizations")
+        if lead is not None and partners and lead in partners:
+            self.add_error(
+                "partner_organizations",
+                _("The lead organisation cannot also be a partner organisation."),
+            )
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        """The form reports these checks next to their fields (see ``clean``)."""
+
+
+class ScheduleSlotForm(forms.ModelForm):
+    class Meta:
+        model = ScheduleSlot
+        fields = ["weekday", "starts_at", "ends_at"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end time must be after the start time."))
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        """Reported next to the field (``clean``); duplicates by the formset; the service
+        replaces the slots, so existing rows must not count as clashes."""
+
+
+ScheduleSlotFormSet = forms.inlineformset_factory(
+    Initiative,
+    ScheduleSlot,
+    form=ScheduleSlotForm,
+    fields=["weekday", "starts_at", "ends_at"],
+    extra=2,
+    can_delete=True,
+    max_num=14,
+    validate_max=True,
+)

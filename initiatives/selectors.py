@@ -121,3 +121,19 @@ def initiative_history(*, initiative: Initiative, page_number=None) -> Page:
         page_number=page_number,
         page_size=HISTORY_PAGE_SIZE,
     )
+
+
+# --- Registering and editing ---------------------------------------------------------------------
+
+
+def initiative_for_edit(*, slug: str) -> Initiative | None:
+    """One initiative, archived or not, with everything its edit form shows (links and
+    slots); the caller decides who may know and edit it."""
+    return (
+        Initiative.objects.filter(slug=slug)
+        .select_related("lead_organization")
+        .prefetch_related(
+            "partner_organizations", "themes", "target_groups", "areas", "problems", "slots"
+        )
+        .first()
+    )

@@ -102,3 +102,205 @@ def initiative_restore(*, initiative: Initiative, actor: User) -> bool:
         locked.save(update_fields=["archived_at", "version", "updated_at"])
     initiative.archived_at, initiative.version = locked.archived_at, locked.version
     return True
+
+
+# --- Registering and editing ---------------------------------------------------------------------
+
+_RESERVED_SLUGS = {"new", "ny", "ny-insats"}
+_M2M_FIELDS = ("partner_organizations", "themes", "target_groups", "areas", "problems")
+
+
+def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(title) or "insats")[:200]
+    if base in _RESERVED_SLUGS:  # the paths next to the initiatives' own
+        base = f"{base}-insats"
+    taken = set(
+        Initiative.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _notify_new_partners(initiative: Initiative, organizations) -> None:
+    """Tell each newly added partner organisation: its public email if it has one, else its
+    admins, each in their own language."""
+    from django.urls import reverse
+    from django.utils.translation import get_language
+
+    from partnership.emails import email_send
+    from stakeholders.models import Membership
+
+    url = reverse("initiatives:detail", kwargs={"slug": initiative.slug})
+    for organization in organizations:
+        context = {"initiative": initiative, "organization": organization, "initiative_path": url}
+        if organization.public_email:
+            recipients = [(organization.public_email, get_language())]
+        else:
+            recipients = [
+                (m.user.email, m.user.language)
+                for m in Membership.objects.filter(
+                    organization=organization, role=Membership.Role.ADMIN
+                ).select_related("user")
+                if m.user.is_active
+            ]
+        for to, language in recipients:
+            email_send(
+                to=to, template="initiative_partner_added", context=context, language=language
+            )
+
+
+def _set_slots(initiative: Initiative, slots: list[dict]) -> None:
+    """Make the initiative's weekly slots exactly ``slots``; unchanged ones stay untouched
+    (so history shows only real changes)."""
+    from initiatives.models import ScheduleSlot
+
+    wanted = {(s["weekday"], s["starts_at"], s["ends_at"]) for s in slots}
+    existing = {(s.weekday, s.starts_at, s.ends_at): s for s in initiative.slots.all()}
+    for key, slot in existing.items():
+        if key not in wanted:
+            slot.delete()
+    ScheduleSlot.objects.bulk_create(
+        [
+            ScheduleSlot(initiative=initiative, weekday=w, starts_at=s, ends_at=e)
+            for (w, s, e) in sorted(wanted - set(existing))
+        ]
+    )
+
+
+def _check_slots(slots: list[dict]) -> None:
+    seen = set()
+    for slot in slots:
+        if slot["ends_at"] <= slot["starts_at"]:
+            raise ValidationError(_("A schedule slot must end after it starts."))
+        key = (slot["weekday"], slot["starts_at"])
+        if key in seen:
+            raise ValidationError(_("Two schedule slots start on the same day and time."))
+        seen.add(key)
+
+
+def _check_organizations(*, data: dict, actor: User, current_lead_id: int | None = None) -> None:
+    from partnership.permissions import is_coordinator, partner_organization_ids
+
+    lead = data["lead_organization"]
+    allowed = lead.pk == current_lead_id or (
+        lead.status == Organization.Status.APPROVED
+        and (is_coordinator(actor) or lead.pk in partner_organization_ids(actor))
+    )
+    if not allowed:
+        raise ValidationError(
+            {"lead_organization": _("Choose one of your own approved organisations.")}
+        )
+    partners = list(data.get("partner_organizations") or [])
+    if any(p.pk == lead.pk for p in partners):
+        raise ValidationError(
+            {"partner_organizations": _("The lead organisation cannot also be a partner.")}
+        )
+
+
+@transaction.atomic
+def initiative_create(*, data: dict, slots: list[dict], actor: User) -> Initiative:
+    """Register an initiative for one of the actor's approved organisations (coordinators:
+    any approved one). ``data`` holds the model fields and the many-to-many lists (as
+    ``InitiativeForm.cleaned_data``); ``slots`` the weekly slots (weekday, starts_at,
+    ends_at). The slug comes from the title, made unique. Partner organisations are told by
+    email once the registration is saved."""
+    _check_organizations(data=data, actor=actor)
+    _check_slots(slots)
+    fields = {k: v for k, v in data.items() if k not in _M2M_FIELDS and k != "version"}
+    with pghistory.context(user=actor.pk):
+        initiative = Initiative(**fields, created_by=actor)
+        initiative.slug = _unique_slug(initiative.title)
+        initiative.save()
+        for name in _M2M_FIELDS:
+            getattr(initiative, name).set(data.get(name) or [])
+        _set_slots(initiative, slots)
+    _notify_new_partners(initiative, list(data.get("partner_organizations") or []))
+    return initiative
+
+
+def _changed_since(initiative: Initiative, current: Initiative, version: int) -> tuple:
+    """Who saved the initiative last, and the (translated) names of the fields that changed
+    since ``version``: the row's history snapshot at that version against the row now, plus
+    links and slots added or removed by the saves (history contexts) after it."""
+    from initiatives.models import ScheduleSlot
+    from partnership.history import TRACKED_LINKS
+    from stakeholders.models import User as UserModel
+
+    events = Initiative.pgh_event_model.objects.filter(pgh_obj_id=initiative.pk)
+    latest = events.order_by("-pgh_id").select_related("pgh_context").first()
+    who = None
+    if latest is not None and latest.pgh_context is not None:
+        user_pk = (latest.pgh_context.metadata or {}).get("user")
+        who = UserModel.objects.filter(pk=user_pk).first() if user_pk else None
+    snapshot = events.filter(version=version).order_by("-pgh_id").first()
+    changed = []
+    if snapshot is not None:
+        for field in Initiative._meta.concrete_fields:
+            if field.name in {"version", "updated_at", "period", "search_vector", "id"}:
+                continue
+            if not hasattr(snapshot, field.attname):
+                continue
+            if getattr(snapshot, field.attname) != getattr(current, field.attname):
+                changed.append(str(field.verbose_name))
+    # Links and slots changed by the saves after ``version`` (each save is one context).
+    later = events.filter(version__gt=version, pgh_context__isnull=False).values("pgh_context_id")
+    for field, proxy in TRACKED_LINKS:
+        if field.model is not Initiative:
+            continue
+        if proxy.pgh_event_model.objects.filter(
+            initiative_id=initiative.pk, pgh_context_id__in=later
+        ).exists():
+            changed.append(str(field.verbose_name))
+    if ScheduleSlot.pgh_event_model.objects.filter(
+        initiative_id=initiative.pk, pgh_context_id__in=later
+    ).exists():
+        changed.append(str(ScheduleSlot._meta.verbose_name_plural))
+    return who, changed
+
+
+@transaction.atomic
+def initiative_edit(
+    *, initiative: Initiative, data: dict, slots: list[dict], actor: User, version: int | None
+) -> Initiative:
+    """Save an edit made by a member of the lead organisation or a coordinator. Optimistic
+    locking: ``version`` is the version the form was loaded with; if someone saved in
+    between, the edit is refused with a message naming who saved last and what changed, and
+    nothing is written. Every save increments the version. Newly added partner
+    organisations (only those) are told by email."""
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if version is None or locked.version != version:
+        who, changed = _changed_since(initiative, locked, version or 0)
+        params = {
+            "who": (who.get_full_name() or who.email) if who else _("someone else"),
+            "fields": ", ".join(changed) if changed else _("unknown"),
+        }
+        raise ValidationError(
+            _(
+                "%(who)s saved this initiative while you were editing it, so your changes "
+                "were not saved. Changed meanwhile: %(fields)s. Your input is kept below: "
+                "check it against the current version and save again."
+            )
+            % params,
+            code="stale",
+        )
+    _check_organizations(data=data, actor=actor, current_lead_id=locked.lead_organization_id)
+    _check_slots(slots)
+    before_partners = set(locked.partner_organizations.values_list("pk", flat=True))
+    fields = {k: v for k, v in data.items() if k not in _M2M_FIELDS and k != "version"}
+    with pghistory.context(user=actor.pk):
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.save()
+        for name in _M2M_FIELDS:
+            getattr(locked, name).set(data.get(name) or [])
+        _set_slots(locked, slots)
+    added = [p for p in data.get("partner_organizations") or [] if p.pk not in before_partners]
+    _notify_new_partners(locked, added)
+    return locked

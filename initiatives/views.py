@@ -151,3 +151,80 @@ def initiative_history(request, slug):
         "initiatives/initiative_history.html",
         {"initiative": initiative, "history": history},
     )
+
+
+# --- Registering and editing ---------------------------------------------------------------------
+
+
+def _slot_data(formset) -> list[dict]:
+    return [
+        {k: f.cleaned_data[k] for k in ("weekday", "starts_at", "ends_at")}
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+def _render_form(request, form, formset, initiative, status):
+    return render(
+        request,
+        "initiatives/initiative_form.html",
+        {"form": form, "formset": formset, "initiative": initiative},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_create(request):
+    """Register an initiative (members of an approved organisation, and coordinators)."""
+    if not permissions.can_register_initiative(request.user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = forms.InitiativeForm(data, user=request.user)
+    formset = forms.ScheduleSlotFormSet(data, prefix="slots")
+    if data is None:
+        return _render_form(request, form, formset, None, 200)
+    if form.is_valid() and formset.is_valid():
+        try:
+            initiative = services.initiative_create(
+                data=form.cleaned_data, slots=_slot_data(formset), actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The initiative has been registered."))
+            return redirect("initiatives:detail", slug=initiative.slug)
+    return _render_form(request, form, formset, None, 400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_edit(request, slug):
+    """Edit an initiative (members of the lead organisation, and coordinators); a save on
+    top of someone else's newer save is refused with the input kept."""
+    initiative = selectors.initiative_for_edit(slug=slug)
+    if initiative is None or not permissions.can_know_initiative(request.user, initiative):
+        raise Http404
+    if not permissions.can_edit_initiative(request.user, initiative):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = forms.InitiativeForm(data, instance=initiative, user=request.user)
+    formset = forms.ScheduleSlotFormSet(data, instance=initiative, prefix="slots")
+    if data is None:
+        return _render_form(request, form, formset, initiative, 200)
+    if form.is_valid() and formset.is_valid():
+        try:
+            initiative = services.initiative_edit(
+                initiative=initiative,
+                data=form.cleaned_data,
+                slots=_slot_data(formset),
+                actor=request.user,
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return _render_form(request, form, formset, initiative, 409)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("initiatives:detail", slug=initiative.slug)
+    return _render_form(request, form, formset, initiative, 400)

@@ -158,6 +158,12 @@ def can_export_directory(user: User) -> bool:
 # --- Initiatives ---------------------------------------------------------------------------------
 
 
+def can_register_initiative(user: User) -> bool:
+    """Members of an approved organisation register initiatives for it; coordinators for
+    any approved organisation."""
+    return is_coordinator(user) or bool(partner_organization_ids(user))
+
+
 def can_edit_initiative(user: User, initiative) -> bool:
     """Members of the initiative's lead organisation (any role) edit it, provided that
     organisation is approved; coordinators edit every initiative."""

@@ -1,0 +1,200 @@
+"""The "someone already does this" lookup: live initiatives like the one being registered.
+
+The register/edit form asks :func:`similar_initiatives` as soon as title, area and theme are
+filled in (and again on submit, before saving). An initiative counts as similar when it is
+
+- live for the candidate's period: planned or active, not archived, its period overlapping
+  ``[starts_on, ends_on]`` (today and an open end by default);
+- visible to the user (``Initiative.objects.visible_to``: partners-only ones only for
+  partners);
+- in the same or a nested area: one of its areas equals one of the candidate's areas, or is
+  an ancestor or a descendant of one (one recursive query over the area tree);
+- about the same thing: it shares a theme or a target group;
+- worded alike: trigram ``similarity`` of the titles reaches :data:`TITLE_THRESHOLD`, or the
+  candidate's title (or summary) is found in its summary with ``word_similarity`` of at
+  least :data:`SUMMARY_THRESHOLD`.
+
+Ranked by text similarity plus a bonus for sharing a theme (not just a target group) and the
+exact area (not just a nested one). Four queries whatever the number of matches: the related
+areas, the rows (with the lead organisation) and two prefetches (slots, themes).
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils import timezone
+
+from initiatives.models import Initiative
+
+TITLE_THRESHOLD = 0.3
+SUMMARY_THRESHOLD = 0.5
+THEME_BONUS = 0.1
+SAME_AREA_BONUS = 0.1
+MIN_TITLE_LENGTH = 3
+
+# The given areas, their ancestors and their descendants: "same or nested".
+_RELATED_AREAS_SQL = """
+    WITH RECURSIVE up(id, parent_id) AS (
+        SELECT id, parent_id FROM partnership_area WHERE id = ANY(%s)
+        UNION
+        SELECT a.id, a.parent_id FROM partnership_area a JOIN up ON a.id = up.parent_id
+    ), down(id) AS (
+        SELECT id FROM partnership_area WHERE id = ANY(%s)
+        UNION
+        SELECT a.id FROM partnership_area a JOIN down ON a.parent_id = down.id
+    )
+    SELECT id FROM up UNION SELECT id FROM down
+"""
+
+# Text similarity of one candidate row (``initiatives_initiative``, the query's base table):
+# title to title, and the title found in its summary (``word_similarity``); with a summary
+# given, summary to summary too. NULL below both thresholds.
+_SIMILARITY_SQL = """
+    (SELECT CASE WHEN s.title >= %s OR s.summary >= %s THEN GREATEST(s.title, s.summary) END
+     FROM (SELECT similarity(initiatives_initiative.title, %s) AS title,
+                  word_similarity(%s, initiatives_initiative.summary) AS summary) AS s)
+"""
+_SIMILARITY_WITH_SUMMARY_SQL = """
+    (SELECT CASE WHEN s.title >= %s OR s.summary >= %s THEN GREATEST(s.title, s.summary) END
+     FROM (SELECT similarity(initiatives_initiative.title, %s) AS title,
+                  GREATEST(word_similarity(%s, initiatives_initiative.summary),
+                           similarity(initiatives_initiative.summary, %s)) AS summary) AS s)
+"""
+
+
+def _related_area_ids(area_ids: list[int]) -> list[int]:
+    """The given areas with their ancestors and descendants, in one query. Fetched on its
+    own rather than as a subquery: with the ids as a literal list the planner knows how many
+    initiatives they cover (a leaf area: a few hundred, the root: all) and picks its plan by
+    that; measured on 100,000 initiatives, 23 → 11 ms for a leaf area, 162 → 125 for the root."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RELATED_AREAS_SQL, [area_ids, area_ids])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _ids(values: Iterable) -> list[int]:
+    return sorted({int(getattr(value, "pk", value)) for value in values or ()})
+
+
+def similar_initiatives(
+    *,
+    user,
+    title: str,
+    summary: str = "",
+    area_ids: Iterable[int],
+    theme_ids: Iterable[int],
+    target_group_ids: Iterable[int] = (),
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 5,
+) -> list[Initiative]:
+    """Live initiatives the user may see that look like the one described (see the module
+    docstring for the rule), most similar first, at most ``limit``. Each has
+    ``lead_organization`` selected, ``slots`` and ``themes`` prefetched and a ``similarity``
+    (text similarity, 0–1) annotated. Empty without a title of at least three characters,
+    an area, or a theme or target group."""
+    title = (title or "").strip()
+    summary = (summary or "").strip()
+    area_ids = _ids(area_ids)
+    theme_ids = _ids(theme_ids)
+    target_group_ids = _ids(target_group_ids)
+    if len(title) < MIN_TITLE_LENGTH or not area_ids or not (theme_ids or target_group_ids):
+        return []
+    starts_on = starts_on or timezone.localdate()
+    if ends_on is not None and ends_on < starts_on:
+        return []  # the form reports the bad period; nothing overlaps an empty one
+
+    areas_through = Initiative.areas.through
+    themes_through = Initiative.themes.through
+    groups_through = Initiative.target_groups.through
+    related_areas = _related_area_ids(area_ids)
+    in_nested_area = Exists(
+        areas_through.objects.filter(initiative_id=OuterRef("pk"), area_id__in=related_areas)
+    )
+    in_same_area = Exists(
+        areas_through.objects.filter(initiative_id=OuterRef("pk"), area_id__in=area_ids)
+    )
+    shares_theme = Exists(
+        themes_through.objects.filter(initiative_id=OuterRef("pk"), theme_id__in=theme_ids)
+    )
+    shares_group = Exists(
+        groups_through.objects.filter(
+            initiative_id=OuterRef("pk"), targetgroup_id__in=target_group_ids
+        )
+    )
+    if theme_ids and target_group_ids:
+        about_the_same = shares_theme | shares_group
+    else:
+        about_the_same = shares_theme if theme_ids else shares_group
+    theme_bonus = (
+        Case(When(shares_theme, then=Value(THEME_BONUS)), default=Value(0.0))
+        if theme_ids
+        else Value(0.0)
+    )
+
+    # The text similarity, computed once per candidate in a scalar subquery: NULL when
+    # neither the titles nor the title in its summary (or the summaries) are alike enough.
+    # (Written out as annotations and a filter, PostgreSQL evaluated each similarity()
+    # four times per row: filter, select list, rank, sort key — 2.5× slower at the root.)
+    if summary:
+        sql, params = _SIMILARITY_WITH_SUMMARY_SQL, [title, title, summary]
+    else:
+        sql, params = _SIMILARITY_SQL, [title, title]
+    similarity = RawSQL(sql, [TITLE_THRESHOLD, SUMMARY_THRESHOLD, *params], FloatField())  # noqa: S611
+    same_area_bonus = Case(When(in_same_area, then=Value(SAME_AREA_BONUS)), default=Value(0.0))
+
+    queryset = (
+        Initiative.objects.visible_to(user)
+        .filter(
+            status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE],
+            period__overlap=DateRange(starts_on, ends_on, "[]"),
+        )
+        .filter(in_nested_area)
+        .filter(about_the_same)
+        # Only ``bonus`` and ``rank`` are selected; similarity = rank - bonus (in Python).
+        .annotate(
+            bonus=theme_bonus + same_area_bonus, rank=similarity + theme_bonus + same_area_bonus
+        )
+        .select_related("lead_organization")
+        .prefetch_related("slots", "themes")
+        .order_by(F("rank").desc(nulls_last=True), "title", "pk")
+    )
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    found = [initiative for initiative in queryset[:limit] if initiative.rank is not None]
+    for initiative in found:
+        initiative.similarity = initiative.rank - initiative.bonus
+    return found
+
+
+def similar_initiatives_data(**kwargs) -> list[dict]:
+    """:func:`similar_initiatives` as JSON-ready dicts for the as-you-type endpoint: title,
+    url, organisation, schedule (weekly slots as text), contact email and similarity."""
+    return [
+        {
+            "title": initiative.title,
+            "url": reverse("initiatives:detail", kwargs={"slug": initiative.slug}),
+            "organization": initiative.lead_organization.name,
+            "schedule": ", ".join(str(slot) for slot in initiative.slots.all()),
+            "starts_on": initiative.starts_on.isoformat(),
+            "ends_on": initiative.ends_on.isoformat() if initiative.ends_on else None,
+            "themes": [theme.name for theme in initiative.themes.all()],
+            "contact_email": initiative.contact_email,
+            "similarity": round(float(initiative.similarity), 3),
+        }
+        for initiative in similar_initiatives(**kwargs)
+    ]

@@ -1,0 +1,54 @@
+"""Accessibility scans of the initiative registration form: empty, and sent back with
+errors next to the fields (the form works without JavaScript)."""
+
+import pytest
+
+from initiatives.models import Initiative
+from tests import factories
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def vocabulary(db):
+    factories.AreaFactory(name="Vårby gård")
+    factories.ThemeFactory(name_sv="Nattvandring", name_en="Night walks")
+    factories.TargetGroupFactory(name_sv="Unga", name_en="Young people")
+
+
+def test_register_form_has_no_wcag_violations(live_server, scan, log_in, member, vocabulary):
+    log_in(member)
+    scan(live_server.url + "/en/initiatives/new/")
+
+
+def test_register_form_with_errors_has_no_wcag_violations_and_then_saves(
+    page, live_server, axe, csp_violations, log_in, member, vocabulary
+):
+    log_in(member)
+    page.goto(live_server.url + "/en/initiatives/new/")
+    page.fill("#id_title", "Nattvandring i Vårby gård")
+    page.fill("#id_summary", "Vuxna går i området fredagskvällar.")
+    page.fill("#id_starts_on", "2026-03-01")
+    page.fill("#id_ends_on", "2026-02-01")
+    page.fill("#id_latitude", "10")
+    page.fill("#id_longitude", "17,9")
+    page.check("#id_areas_0")
+    page.check("#id_themes_0")
+    page.select_option("#id_slots-0-weekday", "5")
+    page.fill("#id_slots-0-starts_at", "22:00")
+    page.fill("#id_slots-0-ends_at", "21:00")
+    page.click("main form[method=post] button[type=submit]")
+    assert page.locator("#id_ends_on_error").inner_text()
+    assert page.locator("#id_latitude_error").inner_text()
+    assert page.locator("#id_slots-0-ends_at_error").inner_text()
+    assert page.input_value("#id_title") == "Nattvandring i Vårby gård"
+    assert_accessible(page, axe)
+    assert csp_violations == []
+
+    page.fill("#id_ends_on", "")
+    page.fill("#id_latitude", "59,265")
+    page.fill("#id_slots-0-ends_at", "23:00")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url("**/en/initiatives/nattvandring-i-varby-gard/")
+    assert Initiative.objects.get().slots.count() == 1
