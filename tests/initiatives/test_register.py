@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from initiatives.forms import InitiativeForm
 from initiatives.models import Initiative, ScheduleSlot
 from stakeholders.models import Membership, Organization
 from tests import factories
@@ -511,24 +512,7 @@ def test_edit_tells_only_newly_added_partners(
 # --- Random and hostile input -------------------------------------------------------------
 
 FIELDS = [
-    "title",
-    "summary",
-    "description",
-    "lead_organization",
-    "partner_organizations",
-    "starts_on",
-    "ends_on",
-    "areas",
-    "address",
-    "latitude",
-    "longitude",
-    "themes",
-    "target_groups",
-    "problems",
-    "status",
-    "visibility",
-    "contact_email",
-    "contact_phone",
+    *InitiativeForm.Meta.fields,  # every field a person can post, and the formset's
     "version",
     "slots-TOTAL_FORMS",
     "slots-INITIAL_FORMS",
