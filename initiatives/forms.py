@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
+from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
 from partnership.models import Visibility
 
 # --- Finding initiatives ------------------------------------------------------------------------
@@ -56,6 +56,57 @@ class InitiativeUpdateForm(forms.ModelForm):
         if happened_on and happened_on > timezone.localdate():
             raise forms.ValidationError(FUTURE_DATE)
         return happened_on
+
+
+# --- Asking to join as a partner organisation ----------------------------------------------------
+
+
+class JoinRequestForm(forms.ModelForm):
+    """Ask to join for one of ``organizations`` (see
+    ``permissions.organizations_requesting_to_join``)."""
+
+    class Meta:
+        model = JoinRequest
+        fields = ["organization", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "organization": {
+                "invalid_choice": _("Choose one of your organisations that is not yet a partner.")
+            }
+        }
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        organization = self.fields["organization"]
+        organization.queryset = organization.queryset.filter(pk__in=[o.pk for o in organizations])
+        organization.empty_label = None
+        organization.label = _("Ask on behalf of")
+        self.only_organization = organizations[0] if len(organizations) == 1 else None
+        if self.only_organization is not None:
+            organization.initial = self.only_organization.pk
+            organization.widget = forms.HiddenInput()
+            organization.required = False
+
+    def clean_organization(self):
+        return self.cleaned_data.get("organization") or self.only_organization
+
+    def validate_constraints(self, exclude=None):
+        """A second waiting request is reported by the service, with the organisation named."""
+
+
+class JoinRequestDecisionForm(forms.Form):
+    """Accept or decline a request to join; the button pressed is the decision."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        error_messages={"required": _("Choose to accept or decline the request.")},
+    )
+    answer = forms.CharField(
+        label=_("Answer to the organisation (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 # --- Registering and editing ---------------------------------------------------------------------
@@ -223,6 +274,69 @@ class InitiativeForm(forms.ModelForm):
 
     def validate_constraints(self, exclude=None):
         """The form reports these checks next to their fields (see ``clean``)."""
+
+
+class IdsField(forms.Field):
+    """A list of database ids from a query string (``?areas=3&areas=7``): positive integers,
+    at most ``max_count`` of them. Unknown ids simply match nothing."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, max_count=100, **kwargs):
+        kwargs.setdefault("required", False)
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if len(values) > self.max_count:
+            raise forms.ValidationError(_("Too many values."), code="too_many")
+        try:
+            ids = [int(v) for v in values if str(v).strip()]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Not a valid choice."), code="invalid") from None
+        if any(not 0 < i < 2**31 for i in ids):
+            raise forms.ValidationError(_("Not a valid choice."), code="invalid")
+        return ids
+
+
+class SimilarQueryForm(forms.Form):
+    """What the "someone already does this" lookup reads from the register form, with the
+    register form's own field names (so the page's script sends the fields as they are)."""
+
+    title = forms.CharField(required=False, max_length=200)
+    summary = forms.CharField(required=False, max_length=300)
+    areas = IdsField()
+    themes = IdsField()
+    target_groups = IdsField()
+    starts_on = forms.DateField(required=False)
+    ends_on = forms.DateField(required=False)
+
+    def lookup(self) -> dict:
+        """The cleaned input as keyword arguments of ``similar_initiatives``."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "area_ids": data["areas"],
+            "theme_ids": data["themes"],
+            "target_group_ids": data["target_groups"],
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+        }
+
+    @classmethod
+    def from_register_form(cls, cleaned: dict) -> dict:
+        """The same keyword arguments from a valid ``InitiativeForm``'s cleaned data."""
+        return {
+            "title": cleaned["title"],
+            "summary": cleaned.get("summary") or "",
+            "area_ids": [a.pk for a in cleaned.get("areas") or []],
+            "theme_ids": [t.pk for t in cleaned.get("themes") or []],
+            "target_group_ids": [g.pk for g in cleaned.get("target_groups") or []],
+            "starts_on": cleaned.get("starts_on"),
+            "ends_on": cleaned.get("ends_on"),
+        }
 
 
 class ScheduleSlotForm(forms.ModelForm):

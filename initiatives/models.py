@@ -236,6 +236,66 @@ class InitiativeUpdate(models.Model):
         return f"{self.initiative} – {self.happened_on}"
 
 
+class JoinRequest(models.Model):
+    """An organisation asks to join an initiative as a partner organisation ("we already do
+    something like this — let us do it together"). The lead organisation's admins (or a
+    coordinator) accept it, which adds the organisation as a partner, or decline it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="join_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(
+        _("message to the lead organisation"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What your organisation does and how you would like to take part."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "organization"],
+                condition=Q(status="pending"),
+                name="join_request_one_pending_per_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="join_request_decided_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.initiative}"
+
+
 pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
@@ -255,6 +315,12 @@ pghistory.track(
     pghistory.DeleteEvent(),
     model_name="InitiativeUpdateEvent",
 )(InitiativeUpdate)
+pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="JoinRequestEvent",
+)(JoinRequest)
 
 InitiativeThemes = track_links(Initiative.themes)
 InitiativeTargetGroups = track_links(Initiative.target_groups)

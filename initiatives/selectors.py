@@ -3,7 +3,7 @@
 from django.core.paginator import Page
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from initiatives.models import Initiative, InitiativeUpdate
+from initiatives.models import Initiative, InitiativeUpdate, JoinRequest
 from partnership.history import history_page
 from partnership.models import Visibility
 
@@ -120,6 +120,44 @@ def initiative_history(*, initiative: Initiative, page_number=None) -> Page:
         hidden=_HISTORY_HIDDEN,
         page_number=page_number,
         page_size=HISTORY_PAGE_SIZE,
+    )
+
+
+# --- Asking to join as a partner organisation ----------------------------------------------------
+
+
+def join_requests_for_page(*, initiative: Initiative, user) -> dict:
+    """What the initiative's page shows about requests to join, in at most two queries:
+    ``waiting`` — the requests waiting for an answer, for those who answer them
+    (``can_decide_join_request``); ``mine`` — the latest request of each of the user's
+    organisations, so a requester sees where they stand; ``mine_waiting`` — whether one of
+    those still waits (the page then offers no second request)."""
+    from partnership.permissions import can_decide_join_request, partner_organization_ids
+
+    requests = JoinRequest.objects.filter(initiative=initiative).select_related(
+        "organization", "requested_by"
+    )
+    waiting = []
+    if can_decide_join_request(user, initiative):
+        waiting = list(requests.filter(status=JoinRequest.Status.PENDING).order_by("created_at"))
+    mine = {}
+    organization_ids = partner_organization_ids(user)
+    if organization_ids:
+        for join_request in requests.filter(organization_id__in=organization_ids):
+            mine.setdefault(join_request.organization_id, join_request)  # newest first
+    mine = list(mine.values())
+    return {
+        "waiting": waiting,
+        "mine": mine,
+        "mine_waiting": any(r.status == JoinRequest.Status.PENDING for r in mine),
+    }
+
+
+def join_request_for_decision(*, initiative: Initiative, public_id) -> JoinRequest | None:
+    return (
+        JoinRequest.objects.filter(initiative=initiative, public_id=public_id)
+        .select_related("organization", "requested_by")
+        .first()
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from initiatives.models import Initiative, InitiativeUpdate
+from initiatives.models import Initiative, InitiativeUpdate, JoinRequest
 from partnership.models import Visibility
 from stakeholders.models import Organization, User
 
@@ -102,6 +102,119 @@ def initiative_restore(*, initiative: Initiative, actor: User) -> bool:
         locked.save(update_fields=["archived_at", "version", "updated_at"])
     initiative.archived_at, initiative.version = locked.archived_at, locked.version
     return True
+
+
+# --- Asking to join as a partner organisation ----------------------------------------------------
+
+
+def _lead_admin_recipients(initiative: Initiative) -> list[tuple[str, str]]:
+    """(email, language) of the lead organisation's active admins; its public email if it
+    has no admin (someone must get the request)."""
+    from django.utils.translation import get_language
+
+    from stakeholders.models import Membership
+
+    admins = [
+        (m.user.email, m.user.language)
+        for m in Membership.objects.filter(
+            organization_id=initiative.lead_organization_id, role=Membership.Role.ADMIN
+        ).select_related("user")
+        if m.user.is_active
+    ]
+    if admins:
+        return admins
+    email = initiative.lead_organization.public_email
+    return [(email, get_language())] if email else []
+
+
+@transaction.atomic
+def join_request_create(
+    *, initiative: Initiative, organization: Organization, requested_by: User, message: str = ""
+) -> JoinRequest:
+    """Ask, for one of the requester's approved organisations that is neither the lead nor
+    already a partner, to join a planned or active initiative as a partner organisation.
+    One open request per organisation and initiative. The lead organisation's admins are
+    emailed (each in their language) and answer on the initiative's page."""
+    from partnership.emails import email_send
+    from partnership.permissions import organizations_requesting_to_join
+
+    allowed = organizations_requesting_to_join(requested_by, initiative)
+    if organization.pk not in {o.pk for o in allowed}:
+        raise ValidationError(
+            {"organization": _("Your organisation cannot ask to join this initiative.")}
+        )
+    pending = JoinRequest.objects.filter(
+        initiative=initiative, organization=organization, status=JoinRequest.Status.PENDING
+    )
+    if pending.exists():
+        raise ValidationError(
+            _(
+                "%(organization)s has already asked to join; the lead organisation has not "
+                "answered yet."
+            )
+            % {"organization": organization.name}
+        )
+    with pghistory.context(user=requested_by.pk):
+        join_request = JoinRequest.objects.create(
+            initiative=initiative,
+            organization=organization,
+            requested_by=requested_by,
+            message=message,
+        )
+    context = {
+        "initiative": initiative,
+        "organization": organization,
+        "requested_by": requested_by,
+        "message": message,
+    }
+    for to, language in _lead_admin_recipients(initiative):
+        email_send(to=to, template="initiative_join_requested", context=context, language=language)
+    return join_request
+
+
+@transaction.atomic
+def join_request_decide(
+    *, join_request: JoinRequest, accept: bool, actor: User, answer: str = ""
+) -> JoinRequest:
+    """Accept or decline a waiting request (the lead organisation's admins, coordinators).
+    Accepting adds the organisation as a partner organisation; that is a change to the
+    initiative, so its version goes up (an editor's form opened before is refused rather
+    than silently dropping the new partner). The requester is emailed the answer."""
+    from partnership.emails import email_send
+
+    locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if locked.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    initiative = _lock(locked.initiative)
+    with pghistory.context(user=actor.pk):
+        locked.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.answer = answer
+        locked.save()
+        already = (
+            locked.organization_id == initiative.lead_organization_id
+            or initiative.partner_organizations.filter(pk=locked.organization_id).exists()
+        )
+        if accept and not already:
+            initiative.partner_organizations.add(locked.organization_id)
+            initiative.version += 1
+            initiative.save(update_fields=["version", "updated_at"])
+    requester = locked.requested_by
+    if requester is not None and requester.is_active:
+        email_send(
+            to=requester.email,
+            template="initiative_join_answered",
+            context={
+                "join_request": locked,
+                "initiative": initiative,
+                "organization": locked.organization,
+                "accepted": accept,
+                "answer": answer,
+            },
+            language=requester.language,
+        )
+    return locked
 
 
 # --- Registering and editing ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The "someone already does this" lookup: live initiatives like the one being registered.
 
-The register/edit form asks :func:`similar_initiatives` as soon as title, area and theme are
-filled in (and again on submit, before saving). An initiative counts as similar when it is
+The register form asks :func:`similar_initiatives` as soon as title, area and theme are
+filled in (``initiatives:similar``, an HTML fragment fetched by ``static/js/initiative_similar.js``)
+and again on submit, before saving. An initiative counts as similar when it is
 
 - live for the candidate's period: planned or active, not archived, its period overlapping
   ``[starts_on, ends_on]`` (today and an open end by default);
@@ -15,8 +16,9 @@ filled in (and again on submit, before saving). An initiative counts as similar 
   least :data:`SUMMARY_THRESHOLD`.
 
 Ranked by text similarity plus a bonus for sharing a theme (not just a target group) and the
-exact area (not just a nested one). Four queries whatever the number of matches: the related
-areas, the rows (with the lead organisation) and two prefetches (slots, themes).
+exact area (not just a nested one). Five queries whatever the number of matches: the related
+areas, the rows (with the lead organisation) and three prefetches (slots, themes, partner
+organisations — the last for "may this user ask to join it?").
 """
 
 import datetime as dt
@@ -34,7 +36,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import Initiative
@@ -104,7 +105,8 @@ def similar_initiatives(
 ) -> list[Initiative]:
     """Live initiatives the user may see that look like the one described (see the module
     docstring for the rule), most similar first, at most ``limit``. Each has
-    ``lead_organization`` selected, ``slots`` and ``themes`` prefetched and a ``similarity``
+    ``lead_organization`` selected, ``slots``, ``themes`` and ``partner_organizations``
+    prefetched and a ``similarity``
     (text similarity, 0–1) annotated. Empty without a title of at least three characters,
     an area, or a theme or target group."""
     title = (title or "").strip()
@@ -170,7 +172,7 @@ def similar_initiatives(
             bonus=theme_bonus + same_area_bonus, rank=similarity + theme_bonus + same_area_bonus
         )
         .select_related("lead_organization")
-        .prefetch_related("slots", "themes")
+        .prefetch_related("slots", "themes", "partner_organizations")
         .order_by(F("rank").desc(nulls_last=True), "title", "pk")
     )
     if exclude_pk is not None:
@@ -179,22 +181,3 @@ def similar_initiatives(
     for initiative in found:
         initiative.similarity = initiative.rank - initiative.bonus
     return found
-
-
-def similar_initiatives_data(**kwargs) -> list[dict]:
-    """:func:`similar_initiatives` as JSON-ready dicts for the as-you-type endpoint: title,
-    url, organisation, schedule (weekly slots as text), contact email and similarity."""
-    return [
-        {
-            "title": initiative.title,
-            "url": reverse("initiatives:detail", kwargs={"slug": initiative.slug}),
-            "organization": initiative.lead_organization.name,
-            "schedule": ", ".join(str(slot) for slot in initiative.slots.all()),
-            "starts_on": initiative.starts_on.isoformat(),
-            "ends_on": initiative.ends_on.isoformat() if initiative.ends_on else None,
-            "themes": [theme.name for theme in initiative.themes.all()],
-            "contact_email": initiative.contact_email,
-            "similarity": round(float(initiative.similarity), 3),
-        }
-        for initiative in similar_initiatives(**kwargs)
-    ]

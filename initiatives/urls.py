@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.initiative_list, name="list"),
     # Registering and editing (before the catch-all slug patterns)
     path(_("new/"), views.initiative_create, name="create"),
+    path(_("new/similar/"), views.initiative_similar, name="similar"),
     # Maintaining initiatives
     path(
         "<slug:slug>/",
@@ -20,6 +21,13 @@ urlpatterns = [
                 path(_("archive/"), views.initiative_archive, name="archive"),
                 path(_("restore/"), views.initiative_restore, name="restore"),
                 path(_("history/"), views.initiative_history, name="history"),
+                # Asking to join as a partner organisation
+                path(_("join/"), views.initiative_join, name="join"),
+                path(
+                    _("join-requests/<uuid:public_id>/"),
+                    views.join_request_decide,
+                    name="join_request_decide",
+                ),
             ]
         ),
     ),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from initiatives import forms, selectors, services
 from initiatives.filters import InitiativeFilter
 from initiatives.pagination import CappedCountPaginator
+from initiatives.similar import similar_initiatives
 from partnership import permissions
 
 PAGE_SIZE = 25
@@ -61,6 +62,8 @@ def _maintenance_context(request, initiative) -> dict:
             if can_post
             else None
         ),
+        "can_request_to_join": permissions.can_request_to_join(user, initiative),
+        "join_requests": selectors.join_requests_for_page(initiative=initiative, user=user),
     }
 
 
@@ -153,6 +156,67 @@ def initiative_history(request, slug):
     )
 
 
+# --- Asking to join as a partner organisation ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_join(request, slug):
+    """Ask to join an initiative as a partner organisation (the detail page links here; the
+    similar-initiatives list on the register form too)."""
+    initiative = _initiative_for(request, slug, permissions.can_request_to_join)
+    organizations = permissions.organizations_requesting_to_join(request.user, initiative)
+    form = forms.JoinRequestForm(request.POST or None, organizations=organizations)
+    if form.is_bound and form.is_valid():
+        try:
+            services.join_request_create(
+                initiative=initiative, requested_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your request has been sent to the lead organisation."))
+            return redirect("initiatives:detail", slug=initiative.slug)
+    return render(
+        request,
+        "initiatives/join_request_form.html",
+        {"initiative": initiative, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def join_request_decide(request, slug, public_id):
+    """Accept or decline a request to join (the lead organisation's admins, coordinators)."""
+    initiative = _initiative_for(request, slug, permissions.can_decide_join_request)
+    join_request = selectors.join_request_for_decision(initiative=initiative, public_id=public_id)
+    if join_request is None:
+        raise Http404
+    form = forms.JoinRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        context = {"initiative": initiative, "join_request": join_request, "form": form}
+        return render(request, "initiatives/join_request_decide.html", context, status=400)
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.join_request_decide(
+            join_request=join_request,
+            accept=accept,
+            actor=request.user,
+            answer=form.cleaned_data["answer"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = (
+            _("%(organization)s is now a partner organisation.")
+            if accept
+            else _("The request from %(organization)s has been declined.")
+        )
+        messages.success(request, done % {"organization": join_request.organization.name})
+    return redirect("initiatives:detail", slug=initiative.slug)
+
+
 # --- Registering and editing ---------------------------------------------------------------------
 
 
@@ -164,12 +228,35 @@ def _slot_data(formset) -> list[dict]:
     ]
 
 
-def _render_form(request, form, formset, initiative, status):
+def _render_form(request, form, formset, initiative, status, similar=None):
+    context = {"form": form, "formset": formset, "initiative": initiative}
+    if similar is not None:
+        context.update(similar=similar, similar_on_submit=True)
+    return render(request, "initiatives/initiative_form.html", context, status=status)
+
+
+def _similar(user, lookup: dict) -> list:
+    """Similar initiatives, each marked with whether the user may ask to join it."""
+    found = similar_initiatives(user=user, **lookup)
+    for initiative in found:
+        initiative.may_join = permissions.can_request_to_join(user, initiative)
+    return found
+
+
+@login_required
+@require_GET
+def initiative_similar(request):
+    """The "someone already does this" list as an HTML fragment: the register form's script
+    fetches it as the user types (the form shows the same partial again on submit)."""
+    if not permissions.can_register_initiative(request.user):
+        raise PermissionDenied
+    query = forms.SimilarQueryForm(request.GET)
+    similar = _similar(request.user, query.lookup()) if query.is_valid() else []
     return render(
         request,
-        "initiatives/initiative_form.html",
-        {"form": form, "formset": formset, "initiative": initiative},
-        status=status,
+        "initiatives/initiative_form.html#similar",
+        {"similar": similar},
+        status=200 if query.is_valid() else 400,
     )
 
 
@@ -185,6 +272,11 @@ def initiative_create(request):
     if data is None:
         return _render_form(request, form, formset, None, 200)
     if form.is_valid() and formset.is_valid():
+        # Before saving, once more: does someone already do this? ("Register anyway" skips.)
+        if "register_anyway" not in data:
+            lookup = forms.SimilarQueryForm.from_register_form(form.cleaned_data)
+            if similar := _similar(request.user, lookup):
+                return _render_form(request, form, formset, None, 200, similar=similar)
         try:
             initiative = services.initiative_create(
                 data=form.cleaned_data, slots=_slot_data(formset), actor=request.user

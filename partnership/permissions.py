@@ -208,3 +208,38 @@ def can_see_initiative_history(user: User, initiative) -> bool:
     """Partners who may see the initiative read its history (who changed what, when);
     residents never do."""
     return is_partner(user) and can_know_initiative(user, initiative)
+
+
+def _joinable_organization_ids(user: User, initiative) -> frozenset[int]:
+    if initiative.archived_at is not None or initiative.status not in ("planned", "active"):
+        return frozenset()
+    partners = {o.pk for o in initiative.partner_organizations.all()}
+    return partner_organization_ids(user) - partners - {initiative.lead_organization_id}
+
+
+def organizations_requesting_to_join(user: User, initiative) -> list:
+    """The organisations the user may ask to join the initiative for: their approved ones
+    that are neither its lead nor already a partner organisation. Any member may ask on
+    their organisation's behalf (as any member may register an initiative); nobody asks to
+    join an archived, completed or cancelled initiative. (Uses ``partner_organizations``
+    as prefetched.)"""
+    from stakeholders.models import Organization
+
+    wanted = _joinable_organization_ids(user, initiative)
+    return list(Organization.objects.filter(pk__in=wanted).order_by("name")) if wanted else []
+
+
+def can_request_to_join(user: User, initiative) -> bool:
+    """See :func:`organizations_requesting_to_join` (without a query once the user's
+    organisations are cached and the partners prefetched)."""
+    return bool(_joinable_organization_ids(user, initiative))
+
+
+def can_decide_join_request(user: User, initiative) -> bool:
+    """The lead organisation's admins accept or decline requests to join (they answer for
+    their organisation's partnerships); coordinators may too."""
+    if is_coordinator(user):
+        return True
+    if initiative.lead_organization_id not in partner_organization_ids(user):
+        return False
+    return is_admin_of(user, initiative.lead_organization)

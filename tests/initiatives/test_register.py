@@ -167,7 +167,7 @@ def test_member_registers_an_initiative(client, member, organization, vocab, par
 def test_same_title_gets_a_unique_slug(client, member, organization, vocab):
     client.force_login(member)
     client.post(NEW, _payload(organization, vocab))
-    client.post(NEW, _payload(organization, vocab))
+    client.post(NEW, _payload(organization, vocab, register_anyway="1"))
     assert sorted(Initiative.objects.values_list("slug", flat=True)) == [
         "nattvandring-i-varby-gard",
         "nattvandring-i-varby-gard-2",
@@ -330,6 +330,194 @@ def test_duplicate_slots_are_refused(client, member, organization, vocab):
     )
     assert response.status_code == 400
     assert Initiative.objects.count() == 0
+
+
+# --- Someone already does this ------------------------------------------------------------------
+
+SIMILAR = "/en/initiatives/new/similar/"
+# register page, edit page, as-you-type lookup (measured; the point is that 2 and 30 agree)
+EXPECTED_FORM_QUERIES = [11, 18, 8]
+
+
+@pytest.fixture
+def twin(other_organization, vocab):
+    """A live initiative of another organisation much like the one ``_payload`` registers."""
+    twin = factories.InitiativeFactory(
+        title="Nattvandringar i Vårby gård",
+        summary="Föräldrar går i området på kvällarna.",
+        lead_organization=other_organization,
+        areas=[vocab["area"]],
+        themes=[vocab["theme"]],
+        contact_email="natt@andra.example",
+    )
+    factories.ScheduleSlotFactory(initiative=twin, weekday=5)
+    return twin
+
+
+def _similar_query(vocab, **overrides):
+    return {
+        "title": "Nattvandring i Vårby gård",
+        "areas": [vocab["area"].pk],
+        "themes": [vocab["theme"].pk],
+        **overrides,
+    }
+
+
+def test_as_you_type_the_form_gets_similar_initiatives_with_org_schedule_and_contact(
+    client, member, vocab, twin
+):
+    client.force_login(member)
+
+    response = client.get(SIMILAR, _similar_query(vocab))
+
+    assert response.status_code == 200
+    html = response.text
+    assert "Someone may already do this" in html
+    assert twin.title in html and f"/en/initiatives/{twin.slug}/" in html
+    assert "Föreningen Andra" in html
+    assert str(twin.slots.get()) in html
+    assert "mailto:natt@andra.example" in html
+    # The member's organisation may ask to join it instead.
+    assert f"/en/initiatives/{twin.slug}/join/" in html
+    assert "<html" not in html  # a fragment for the form's live region
+
+
+def test_no_join_offer_for_the_organisation_that_runs_it(client, outsider, vocab, twin):
+    client.force_login(outsider)  # a member of the twin's own lead organisation
+    html = client.get(SIMILAR, _similar_query(vocab)).text
+    assert twin.title in html
+    assert "/join/" not in html
+
+
+def test_nothing_until_title_area_and_theme_are_filled_in(client, member, vocab, twin):
+    client.force_login(member)
+    for query in (
+        _similar_query(vocab, title="Na"),
+        _similar_query(vocab, areas=[]),
+        _similar_query(vocab, themes=[]),
+    ):
+        response = client.get(SIMILAR, query)
+        assert response.status_code == 200
+        assert twin.title not in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"areas": ["abc"]},
+        {"themes": ["-1"]},
+        {"areas": [str(2**40)]},
+        {"starts_on": "2026-13-45"},
+        {"title": "x" * 5000},
+        {"areas": [str(n) for n in range(1, 500)]},
+    ],
+)
+def test_bad_lookup_input_is_a_400_never_a_500(client, member, vocab, twin, query):
+    client.force_login(member)
+    response = client.get(SIMILAR, {**_similar_query(vocab), **query})
+    assert response.status_code == 400
+    assert twin.title not in response.text
+
+
+def test_the_lookup_is_for_those_who_register(client, resident, outsider, vocab):
+    response = resident.get(SIMILAR, _similar_query(vocab))
+    assert response.status_code == 302 and "/login/" in response.url
+    nobody = factories.UserFactory()
+    client.force_login(nobody)
+    assert client.get(SIMILAR, _similar_query(vocab)).status_code == 403
+
+
+def test_partners_see_partners_only_twins_but_never_archived_ones(client, member, vocab, twin):
+    twin.visibility = "partners"
+    twin.save()
+    client.force_login(member)
+    assert twin.title in client.get(SIMILAR, _similar_query(vocab)).text
+    twin.archived_at = twin.updated_at
+    twin.save()
+    assert twin.title not in client.get(SIMILAR, _similar_query(vocab)).text
+
+
+def test_on_submit_similar_initiatives_are_shown_before_saving(
+    client, member, organization, vocab, twin
+):
+    client.force_login(member)
+
+    response = client.post(NEW, _payload(organization, vocab))
+
+    assert response.status_code == 200
+    assert Initiative.objects.count() == 1  # only the twin: nothing saved yet
+    html = response.text
+    assert "Not saved yet." in html
+    assert twin.title in html and "Föreningen Andra" in html
+    assert 'name="register_anyway"' in html
+    assert 'value="Vårby allé 1"' in html  # the input is kept
+
+    saved = client.post(NEW, _payload(organization, vocab, register_anyway="1"))
+
+    assert saved.status_code == 302
+    assert Initiative.objects.filter(lead_organization=organization).count() == 1
+
+
+def test_on_submit_nothing_similar_saves_at_once(client, member, organization, vocab, twin):
+    twin.status = "cancelled"
+    twin.save()
+    client.force_login(member)
+
+    response = client.post(NEW, _payload(organization, vocab))
+
+    assert response.status_code == 302
+    assert Initiative.objects.filter(lead_organization=organization).exists()
+
+
+def test_the_register_form_loads_the_lookup_script_and_the_edit_form_does_not(
+    client, member, organization, vocab
+):
+    client.force_login(member)
+    html = client.get(NEW).text
+    assert 'data-similar-url="/en/initiatives/new/similar/"' in html
+    assert "js/initiative_similar.js" in html
+    assert 'id="similar-initiatives"' in html and 'aria-live="polite"' in html
+    initiative = factories.InitiativeFactory(lead_organization=organization)
+    edit = client.get(f"/en/initiatives/{initiative.slug}/edit/").text
+    assert "initiative_similar.js" not in edit
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_form_pages_and_lookup_run_a_fixed_number_of_queries(
+    client, member, organization, vocab, count
+):
+    """Registering, editing and the lookup: the same queries with 2 and with 30 of each
+    thing the form lists (organisations, areas, themes, problems, similar initiatives)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(count):
+        other = factories.OrganizationFactory(name=f"Förening {n}")
+        area = factories.AreaFactory()
+        theme = factories.ThemeFactory()
+        factories.ProblemFactory(area=area)
+        similar = factories.InitiativeFactory(
+            title=f"Nattvandring i Vårby gård {n}",
+            lead_organization=other,
+            areas=[vocab["area"], area],
+            themes=[vocab["theme"], theme],
+        )
+        factories.ScheduleSlotFactory(initiative=similar)
+    initiative = factories.InitiativeFactory(lead_organization=organization, themes=[theme])
+    client.force_login(member)
+    client.get(NEW)  # warm the session and the user's organisations
+
+    counts = []
+    for url, params in (
+        (NEW, None),
+        (f"/en/initiatives/{initiative.slug}/edit/", None),
+        (SIMILAR, _similar_query(vocab)),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts == EXPECTED_FORM_QUERIES
 
 
 # --- Editing ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.models import Initiative
-from initiatives.similar import similar_initiatives, similar_initiatives_data
+from initiatives.similar import similar_initiatives
 from partnership.models import Visibility
 from tests import factories
 
@@ -74,18 +74,8 @@ def test_planted_near_duplicate_is_found_with_org_schedule_and_similarity(centru
 
     assert match == twin
     assert 0.3 <= match.similarity <= 1
-    [data] = similar_initiatives_data(
-        user=_anonymous(),
-        title="Nattvandring i Vårby centrum",
-        area_ids=[centrum.pk],
-        theme_ids=[theme.pk],
-    )
-    assert data["title"] == "Nattvandringar i centrum"
-    assert data["url"].endswith(f"/{twin.slug}/")
-    assert data["organization"] == twin.lead_organization.name
-    assert data["schedule"] == str(twin.slots.get())
-    assert data["contact_email"] == "natt@example.org"
-    assert data["similarity"] == round(match.similarity, 3)
+    assert match.lead_organization.name  # selected with the row
+    assert [str(slot) for slot in match.slots.all()] == [str(twin.slots.get())]
 
 
 def test_found_through_a_nested_area_both_ways(district, centrum, theme):
@@ -260,14 +250,17 @@ def test_a_fixed_number_of_queries(centrum, theme, count, django_assert_num_quer
         twin = existing(f"Nattvandringar i centrum {n}", areas=[centrum], themes=[theme])
         factories.ScheduleSlotFactory(initiative=twin)
 
-    with django_assert_num_queries(4):  # areas, rows (with the organisation), slots, themes
-        data = similar_initiatives_data(
+    # areas, rows (with the organisation), slots, themes, partner organisations
+    with django_assert_num_queries(5):
+        found = similar_initiatives(
             user=_anonymous(),
             title="Nattvandring i Vårby centrum",
             area_ids=[centrum.pk],
             theme_ids=[theme.pk],
             limit=50,
         )
+        shown = [(i.lead_organization.name, [str(s) for s in i.slots.all()]) for i in found]
+        shown += [[t.name for t in i.themes.all()] for i in found]
 
-    assert len(data) == count
-    assert all(item["schedule"] and item["organization"] for item in data)
+    assert len(found) == count
+    assert all(name and slots for name, slots in shown[:count])
