@@ -9,13 +9,16 @@ A bad value (an unknown theme id, a date that is not a date, a too-long search) 
 error shown next to the field; the other filters still apply.
 """
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, ScheduleSlot
 from partnership.models import Area, TargetGroup, Theme, Visibility
 from stakeholders.models import Organization
 
@@ -82,6 +85,16 @@ class InitiativeFilter(django_filters.FilterSet):
     visibility = django_filters.ChoiceFilter(
         label=_("Visibility"), choices=Visibility.choices, empty_label=_("Public and partners only")
     )
+    when = django_filters.ChoiceFilter(
+        label=_("When"),
+        choices=[("now", _("Happening now")), ("week", _("This week"))],
+        method="filter_when",
+        empty_label=_("Any time"),
+        help_text=_(
+            "Happening now: planned or active, running today and, if it has weekly times, "
+            "one of them is now. This week: the same for any day from today to Sunday."
+        ),
+    )
     running_on = django_filters.DateFilter(
         label=_("Running on"),
         method="filter_running_on",
@@ -110,6 +123,7 @@ class InitiativeFilter(django_filters.FilterSet):
             "organization",
             "status",
             "visibility",
+            "when",
             "running_on",
             "mine",
             "sort",
@@ -156,6 +170,33 @@ class InitiativeFilter(django_filters.FilterSet):
         partnered = Initiative.partner_organizations.through.objects.filter(organization=value)
         return queryset.filter(
             Q(lead_organization=value) | Q(pk__in=partnered.values("initiative_id"))
+        )
+
+    def filter_when(self, queryset, name, value):
+        """'now' and 'week', defined with the weekly slots in the portal's time zone:
+
+        - now: ``live()`` today, and either no weekly times (ongoing work such as lighting)
+          or a slot on today's weekday whose hours include the current time;
+        - week: for some day from today to Sunday, ``live()`` that day, and either no weekly
+          times or a slot on that day's weekday.
+        """
+        now = timezone.localtime()
+        today = now.date()
+        slots = ScheduleSlot.objects.filter(initiative=OuterRef("pk"))
+        unscheduled = ~Exists(slots)
+        if value == "now":
+            on_now = slots.filter(
+                weekday=today.isoweekday(), starts_at__lte=now.time(), ends_at__gt=now.time()
+            )
+            return queryset.live(on=today).filter(unscheduled | Exists(on_now))
+        days = [today + dt.timedelta(days=n) for n in range(8 - today.isoweekday())]
+        on_some_day = Q()
+        for day in days:
+            on_some_day |= Q(period__contains=day) & (
+                unscheduled | Exists(slots.filter(weekday=day.isoweekday()))
+            )
+        return queryset.filter(
+            on_some_day, status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE]
         )
 
     def filter_running_on(self, queryset, name, value):

@@ -24,11 +24,14 @@ def initiative_list(*, user) -> QuerySet[Initiative]:
 def initiative_detail_prefetches(*, user) -> list:
     """What one initiative's page shows besides the row: organisations, vocabulary,
     schedule and the updates the user may read (partners-only updates only for partners)."""
+    from partnership.models import Problem
     from partnership.permissions import is_partner
 
     updates = InitiativeUpdate.objects.select_related("organization").order_by("-happened_on")
     if not is_partner(user):
         updates = updates.filter(visibility=Visibility.PUBLIC)
+    # The problems it addresses that the user may see (area-level place only on the page).
+    problems = Problem.objects.visible_to(user).select_related("area").order_by("title")
     return [
         "partner_organizations",
         "themes",
@@ -36,6 +39,7 @@ def initiative_detail_prefetches(*, user) -> list:
         "areas",
         "slots",
         Prefetch("updates", queryset=updates, to_attr="visible_updates"),
+        Prefetch("problems", queryset=problems, to_attr="visible_problems"),
     ]
 
 
@@ -173,5 +177,41 @@ def initiative_for_edit(*, slug: str) -> Initiative | None:
         .prefetch_related(
             "partner_organizations", "themes", "target_groups", "areas", "problems", "slots"
         )
+        .first()
+    )
+
+
+# --- Public map, feeds and open data ------------------------------------------------------------
+
+
+def public_initiatives() -> QuerySet[Initiative]:
+    """``Initiative.objects.public()`` with what the open data, CSV and calendar feeds show
+    (organisations, vocabulary, areas, weekly times): a fixed number of queries for any
+    number of rows. Newest period first, like the list page."""
+    from stakeholders.models import Organization
+
+    partners = Organization.objects.approved().order_by("name")
+    return (
+        Initiative.objects.public()
+        .select_related("lead_organization")
+        .prefetch_related(
+            # A suspended partner organisation is not named in open data.
+            Prefetch("partner_organizations", queryset=partners),
+            "themes",
+            "target_groups",
+            "areas",
+            "slots",
+        )
+        .order_by("-starts_on", "title", "pk")
+    )
+
+
+def public_initiative(*, slug: str) -> Initiative | None:
+    """One public initiative with its weekly times (its calendar feed), or None."""
+    return (
+        Initiative.objects.public()
+        .select_related("lead_organization")
+        .prefetch_related("slots")
+        .filter(slug=slug)
         .first()
     )

@@ -8,6 +8,10 @@ app_name = "initiatives"
 urlpatterns = [
     # Finding initiatives
     path("", views.initiative_list, name="list"),
+    # Public map, feeds and open data (machine names, the same in every language)
+    path("map.geojson", views.initiative_map_data, name="map_data"),
+    path("calendar.ics", views.initiative_list_calendar, name="list_calendar"),
+    path("export.csv", views.initiative_export_csv, name="export_csv"),
     # Registering and editing (before the catch-all slug patterns)
     path(_("new/"), views.initiative_create, name="create"),
     path(_("new/similar/"), views.initiative_similar, name="similar"),
@@ -21,6 +25,7 @@ urlpatterns = [
                 path(_("archive/"), views.initiative_archive, name="archive"),
                 path(_("restore/"), views.initiative_restore, name="restore"),
                 path(_("history/"), views.initiative_history, name="history"),
+                path("calendar.ics", views.initiative_calendar, name="calendar"),
                 # Asking to join as a partner organisation
                 path(_("join/"), views.initiative_join, name="join"),
                 path(

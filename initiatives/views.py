@@ -1,15 +1,27 @@
 """Initiative pages: a server-rendered list (the map's always-available alternative) and
 a detail page. Both show only what ``Initiative.objects.visible_to(user)`` allows."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from initiatives import forms, selectors, services
+from initiatives import exports, feeds, forms, geo, selectors, services
+from initiatives.api import open_data_docs
 from initiatives.filters import InitiativeFilter
 from initiatives.pagination import CappedCountPaginator
 from initiatives.similar import similar_initiatives
@@ -320,3 +332,112 @@ def initiative_edit(request, slug):
             messages.success(request, _("Your changes have been saved."))
             return redirect("initiatives:detail", slug=initiative.slug)
     return _render_form(request, form, formset, initiative, 400)
+
+
+# --- Public map, feeds and open data -------------------------------------------------------------
+# The map, calendar feeds and CSV take the list page's query string, narrowed by the same
+# InitiativeFilter. Feeds and CSV are open data: public initiatives only, whoever asks.
+
+
+def _detail_prefix() -> str:
+    """The detail page address without the slug, in the active language."""
+    return reverse("initiatives:detail", args=["x"])[: -len("x/")]
+
+
+def _public_filterset(request) -> InitiativeFilter:
+    return InitiativeFilter(
+        request.GET, queryset=selectors.public_initiatives(), user=AnonymousUser()
+    )
+
+
+def _bad_filters(filterset: InitiativeFilter) -> HttpResponseBadRequest:
+    lines = [f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()]
+    return HttpResponseBadRequest(
+        "\n".join([_("Some filters are not valid:"), *lines]),
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_GET
+def initiative_map_data(request):
+    """GeoJSON for the list page's map: the list's own initiatives and filters (what the
+    user may see; a bad filter is ignored as on the list), within ``bbox`` when given."""
+    bbox = None
+    if request.GET.get("bbox"):
+        try:
+            bbox = geo.BBox.parse(request.GET["bbox"])
+        except ValueError as error:
+            return JsonResponse({"detail": str(error)}, status=400)
+    filterset = InitiativeFilter(
+        request.GET, queryset=selectors.initiative_list(user=request.user), user=request.user
+    )
+    body = geo.map_data(filterset.qs, bbox=bbox, detail_prefix=_detail_prefix())
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+@require_GET
+def initiative_list_calendar(request):
+    """An iCalendar feed of the filtered public list (at most ``LIST_FEED_CAP``)."""
+    filterset = _public_filterset(request)
+    if not filterset.is_valid():
+        return _bad_filters(filterset)
+    initiatives = filterset.qs[: feeds.LIST_FEED_CAP]
+    return _calendar_response(request, initiatives, name=settings.PORTAL_NAME, filename="insatser")
+
+
+@require_GET
+def initiative_calendar(request, slug):
+    """One public initiative's iCalendar feed; 404 for anything not public."""
+    initiative = selectors.public_initiative(slug=slug)
+    if initiative is None:
+        raise Http404
+    return _calendar_response(request, [initiative], name=initiative.title, filename=slug)
+
+
+def _calendar_response(request, initiatives, *, name: str, filename: str) -> HttpResponse:
+    body = feeds.calendar_ics(
+        initiatives,
+        name=name,
+        url_for=lambda i: request.build_absolute_uri(reverse("initiatives:detail", args=[i.slug])),
+        host=request.get_host().split(":")[0],
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
+    return response
+
+
+@require_GET
+def initiative_export_csv(request):
+    """The filtered public list as CSV, streamed (any number of rows)."""
+    filterset = _public_filterset(request)
+    if not filterset.is_valid():
+        return _bad_filters(filterset)
+    rows = exports.initiatives_csv_rows(
+        filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE),
+        url_for=lambda i: request.build_absolute_uri(reverse("initiatives:detail", args=[i.slug])),
+    )
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(_('Initiatives'))}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def open_data(request):
+    """The open data page: what the API offers, rendered from its own OpenAPI schema."""
+    return render(request, "initiatives/open_data.html", {"api": open_data_docs()})
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read the public pages; the rest is for partners, and the sitemap lists
+    what is public."""
+    lines = ["User-agent: *"]
+    for prefix in ("/accounts/", "/admin/", "/en/accounts/", "/en/admin/"):
+        lines.append(f"Disallow: {prefix}")
+    for language in ("sv", "en"):
+        with translation.override(language):
+            for name in ("my_pages", "coordinator:organizations"):
+                lines.append(f"Disallow: {reverse(name)}")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

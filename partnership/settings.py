@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # its sitemap.xml templates
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -4,9 +4,13 @@ endpoints (/healthz, later /api/) without."""
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from initiatives import views as initiatives_views
+from initiatives.api import api
+from initiatives.sitemaps import SITEMAPS
 from partnership import views
 from stakeholders import views as stakeholders_views
 
@@ -15,12 +19,23 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page declares.
     path("favicon.ico", views.favicon),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # --- Public map and open data: the read API, sitemap and robots.txt ---
+    path("api/v1/", api.urls),
+    path("robots.txt", initiatives_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("accessibility/"), views.accessibility, name="accessibility"),
     path(_("privacy/"), views.privacy, name="privacy"),
+    path(_("open-data/"), initiatives_views.open_data, name="open_data"),
     path(_("initiatives/"), include("initiatives.urls")),
     path(_("who-does-what/"), include("stakeholders.urls")),
     path(_("my-pages/"), stakeholders_views.my_pages, name="my_pages"),

@@ -1,0 +1,535 @@
+"""The public read API, ``/api/v1/`` (django-ninja; OpenAPI at ``/api/v1/openapi.json``,
+documentation page at ``open_data``).
+
+Read-only and anonymous: whoever calls, initiatives come from
+``Initiative.objects.public()`` (never ``visible_to`` a logged-in session) and organisations
+from ``Organization.objects.approved()``. The initiative endpoints take the list page's
+filters, applied by the same ``InitiativeFilter``, so a page's query string works here too.
+A bad parameter is a 400 with what was wrong, never a 500; a page past the end is empty.
+"""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_noop
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
+
+from initiatives import geo, selectors
+from initiatives.filters import InitiativeFilter
+from initiatives.models import Initiative
+from partnership.models import Area, TargetGroup, Theme
+from stakeholders.models import Organization
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Å, ä and ö as themselves, not \\u escapes: smaller and readable open data."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
+    title="Partnerskap mot brott – open data",
+    version="1",
+    description=(
+        "Public initiatives of the partnership's approved organisations, the organisations, "
+        "areas, themes and target groups. Read-only, no key needed. Lists are paginated "
+        "(`page`, `page_size`); the initiative endpoints take the same filters as the "
+        "initiative list page."
+    ),
+    urls_namespace="api",
+    docs_url=None,  # the documentation page is server-rendered (CSP: no CDN scripts)
+)
+
+MAX_PAGE = 1_000_000
+MAX_ID = 2**63 - 1  # ids are PostgreSQL bigints
+GEOJSON_PAGE_SIZE = 10_000
+
+
+# --- Schemas -------------------------------------------------------------------------------------
+
+
+class Error(Schema):
+    detail: list[dict] | dict | str
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=gettext_noop("Page number, from 1."))
+    page_size: int = Field(
+        50, ge=1, le=200, description=gettext_noop("Items per page (at most 200).")
+    )
+
+
+class InitiativeFilters(Schema):
+    q: str | None = Field(
+        None,
+        max_length=200,
+        description=gettext_noop('Swedish full-text search: "quoted phrases", `or`, `-exclusion`.'),
+    )
+    theme: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description=gettext_noop("A theme id (see /themes); unknown ids match nothing."),
+    )
+    target_group: int | None = Field(
+        None, ge=1, le=MAX_ID, description=gettext_noop("A target group id.")
+    )
+    area: int | None = Field(
+        None, ge=1, le=MAX_ID, description=gettext_noop("An area id; includes its sub-areas.")
+    )
+    organization: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description=gettext_noop("An organisation id, leading or taking part."),
+    )
+    status: Literal["planned", "active", "paused", "completed", "cancelled"] | None = Field(
+        None, description=gettext_noop("Only initiatives with this status.")
+    )
+    when: Literal["now", "week"] | None = Field(
+        None,
+        description=gettext_noop(
+            "`now`: planned or active, running today and, with weekly times, one of them "
+            "is now. `week`: the same for any day from today to Sunday."
+        ),
+    )
+    running_on: dt.date | None = Field(None, description=gettext_noop("Period includes this date."))
+    sort: Literal["relevance", "newest", "updated", "title"] | None = Field(
+        None,
+        description=gettext_noop(
+            "Order: best match (with q), newest start, recently updated, title."
+        ),
+    )
+
+
+class OrganizationRef(Schema):
+    slug: str
+    name: str
+
+
+class Slot(Schema):
+    weekday: int = Field(description=gettext_noop("ISO weekday, 1 = Monday … 7 = Sunday."))
+    # Wall-clock times in the portal's time zone: JSON Schema's "time" format would demand
+    # a UTC offset, which a weekly time has none of (it changes with summer time).
+    starts_at: str = Field(pattern=r"^\d{2}:\d{2}$", description=gettext_noop("Local time, HH:MM."))
+    ends_at: str = Field(pattern=r"^\d{2}:\d{2}$", description=gettext_noop("Local time, HH:MM."))
+
+
+class InitiativeOut(Schema):
+    id: uuid.UUID
+    slug: str
+    title: str
+    summary: str
+    description: str
+    url: str
+    status: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    schedule: list[Slot]
+    lead_organization: OrganizationRef
+    partner_organizations: list[OrganizationRef]
+    themes: list[str] = Field(description=gettext_noop("Theme slugs."))
+    target_groups: list[str] = Field(description=gettext_noop("Target group slugs."))
+    areas: list[str] = Field(description=gettext_noop("Area slugs."))
+    address: str
+    latitude: float | None
+    longitude: float | None
+    updated_at: dt.datetime
+
+
+class InitiativePage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[InitiativeOut]
+
+
+class PointGeometry(Schema):
+    type: Literal["Point"]
+    coordinates: list[float]
+
+
+class InitiativeProperties(Schema):
+    id: uuid.UUID
+    slug: str
+    title: str
+    summary: str
+    url: str
+    status: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    updated_at: dt.datetime
+    approximate: bool = Field(
+        description=gettext_noop("True: placed at its area's point, not its own.")
+    )
+    lead_organization: str
+    themes: list[str]
+    target_groups: list[str]
+    areas: list[str]
+
+
+class InitiativeFeature(Schema):
+    type: Literal["Feature"]
+    id: uuid.UUID
+    geometry: PointGeometry | None
+    properties: InitiativeProperties
+
+
+class InitiativeFeatureCollection(Schema):
+    type: Literal["FeatureCollection"]
+    numberReturned: int  # noqa: N815 (OGC API – Features' name)
+    features: list[InitiativeFeature]
+
+
+class OrganizationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    description: str
+    website: str
+    public_email: str
+    public_phone: str
+    url: str
+    areas: list[str]
+    themes: list[str]
+
+
+class OrganizationPage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[OrganizationOut]
+
+
+class AreaOut(Schema):
+    id: int
+    slug: str
+    name: str
+    parent: str | None = Field(description=gettext_noop("The slug of the area it is part of."))
+    latitude: float | None
+    longitude: float | None
+    boundary: dict | None = Field(
+        description=gettext_noop("GeoJSON Polygon or MultiPolygon, WGS84.")
+    )
+
+
+class AreaPage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[AreaOut]
+
+
+class TermOut(Schema):
+    id: int
+    slug: str
+    name_sv: str
+    name_en: str
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+@api.exception_handler(ValidationError)
+def _bad_parameter(request, exc):
+    """A malformed parameter (a theme that is not a number, a date that is not a date,
+    a search longer than 200 characters) is the caller's mistake: 400, not ninja's 422."""
+    return api.create_response(request, {"detail": exc.errors}, status=400)
+
+
+def _absolute(request: HttpRequest, viewname: str, *args) -> str:
+    # Stable Swedish (default language) page addresses, whatever the caller's language.
+    with translation.override("sv"):
+        return request.build_absolute_uri(reverse(viewname, args=args))
+
+
+def _page(request: HttpRequest, queryset, paging: Paging, serialize) -> dict:
+    """One page as ``{count, next, previous, results}``; past the end, empty results."""
+    paginator = Paginator(queryset, paging.page_size)
+    count = paginator.count
+    rows = []
+    if paging.page <= paginator.num_pages:
+        rows = list(paginator.page(paging.page).object_list)
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    last = max(paginator.num_pages, 1)
+    return {
+        "count": count,
+        "next": link(paging.page + 1) if paging.page < last else None,
+        "previous": link(min(paging.page - 1, last)) if paging.page > 1 else None,
+        "results": [serialize(row) for row in rows],
+    }
+
+
+def _filtered(request: HttpRequest, filters: InitiativeFilters):
+    """The public initiatives narrowed by the list page's FilterSet, or (None, errors).
+    An id that is a number but names nothing gives an empty result, not an error."""
+    data = filters.dict(exclude_none=True)
+    filterset = InitiativeFilter(
+        data, queryset=selectors.public_initiatives(), user=AnonymousUser()
+    )
+    if not filterset.is_valid():
+        errors = filterset.form.errors.as_data()
+        if all(e.code == "invalid_choice" for field in errors.values() for e in field):
+            # A well-formed id that names nothing (a theme since removed): nothing matches.
+            return Initiative.objects.none(), None
+        return None, {field: [str(e) for e in errors] for field, errors in filterset.errors.items()}
+    return filterset.qs, None
+
+
+def _org_ref(org: Organization) -> dict:
+    return {"slug": org.slug, "name": org.name}
+
+
+def _slugs(related) -> list[str]:
+    return [item.slug for item in related.all()]
+
+
+# --- Endpoints -----------------------------------------------------------------------------------
+
+
+@api.get(
+    "/initiatives",
+    response={200: InitiativePage, 400: Error},
+    summary=gettext_noop("Public initiatives"),
+    description=gettext_noop(
+        "Public initiatives of approved organisations, newest period first (or `sort`)."
+    ),
+    tags=["initiatives"],
+)
+def initiatives(request, filters: Query[InitiativeFilters], paging: Query[Paging]):
+    queryset, errors = _filtered(request, filters)
+    if errors:
+        return Status(400, {"detail": errors})
+
+    def serialize(initiative: Initiative) -> dict:
+        return {
+            "id": initiative.public_id,
+            "slug": initiative.slug,
+            "title": initiative.title,
+            "summary": initiative.summary,
+            "description": initiative.description,
+            "url": _absolute(request, "initiatives:detail", initiative.slug),
+            "status": initiative.status,
+            "starts_on": initiative.starts_on,
+            "ends_on": initiative.ends_on,
+            "schedule": [
+                {
+                    "weekday": s.weekday,
+                    "starts_at": f"{s.starts_at:%H:%M}",
+                    "ends_at": f"{s.ends_at:%H:%M}",
+                }
+                for s in initiative.slots.all()
+            ],
+            "lead_organization": _org_ref(initiative.lead_organization),
+            "partner_organizations": [
+                _org_ref(org) for org in initiative.partner_organizations.all()
+            ],
+            "themes": _slugs(initiative.themes),
+            "target_groups": _slugs(initiative.target_groups),
+            "areas": _slugs(initiative.areas),
+            "address": initiative.address,
+            "latitude": initiative.latitude,
+            "longitude": initiative.longitude,
+            "updated_at": initiative.updated_at,
+        }
+
+    return Status(200, _page(request, queryset, paging, serialize))
+
+
+@api.get(
+    "/initiatives.geojson",
+    response={200: InitiativeFeatureCollection, 400: Error},
+    summary=gettext_noop("Public initiatives as GeoJSON"),
+    # The body is GeoJSON's own media type (RFC 7946), with the schema ninja derived.
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {
+                    "application/geo+json": {
+                        "schema": {"$ref": "#/components/schemas/InitiativeFeatureCollection"}
+                    }
+                }
+            }
+        }
+    },
+    description=gettext_noop(
+        "The same initiatives as a GeoJSON FeatureCollection (WGS84), 10,000 per page, "
+        "ordered by id. An initiative without a point of its own is placed at its area's "
+        "point (`approximate`); `geometry` is null when there is neither."
+    ),
+    tags=["initiatives"],
+)
+def initiatives_geojson(
+    request,
+    filters: Query[InitiativeFilters],
+    page: int = Query(
+        1, ge=1, le=MAX_PAGE, description=gettext_noop("Page of 10,000 features, from 1.")
+    ),
+):
+    queryset, errors = _filtered(request, filters)
+    if errors:
+        return Status(400, {"detail": errors})
+    prefix = _absolute(request, "initiatives:detail", "x")[: -len("x/")]
+    body = geo.initiatives_geojson(
+        queryset,
+        offset=(page - 1) * GEOJSON_PAGE_SIZE,
+        limit=GEOJSON_PAGE_SIZE,
+        url_prefix=prefix,
+    )
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+@api.get(
+    "/organizations",
+    response=OrganizationPage,
+    summary=gettext_noop("Approved organisations"),
+    description=gettext_noop(
+        "The partnership's approved organisations, by name: the who-does-what directory."
+    ),
+    tags=["organisations"],
+)
+def organizations(request, paging: Query[Paging]):
+    queryset = (
+        Organization.objects.approved().prefetch_related("areas", "themes").order_by("name", "pk")
+    )
+
+    def serialize(org: Organization) -> dict:
+        return {
+            "slug": org.slug,
+            "name": org.name,
+            "kind": org.kind,
+            "description": org.description,
+            "website": org.website,
+            "public_email": org.public_email,
+            "public_phone": org.public_phone,
+            "url": _absolute(request, "stakeholders:detail", org.slug),
+            "areas": _slugs(org.areas),
+            "themes": _slugs(org.themes),
+        }
+
+    return _page(request, queryset, paging, serialize)
+
+
+@api.get(
+    "/areas",
+    response=AreaPage,
+    summary=gettext_noop("Areas"),
+    description=gettext_noop("The areas the partnership works in; areas nest (`parent`)."),
+    tags=["vocabulary"],
+)
+def areas(request, paging: Query[Paging]):
+    queryset = Area.objects.select_related("parent").order_by("name", "pk")
+
+    def serialize(area: Area) -> dict:
+        return {
+            "id": area.pk,
+            "slug": area.slug,
+            "name": area.name,
+            "parent": area.parent.slug if area.parent else None,
+            "latitude": area.latitude,
+            "longitude": area.longitude,
+            "boundary": area.boundary,
+        }
+
+    return _page(request, queryset, paging, serialize)
+
+
+@api.get(
+    "/areas.geojson",
+    summary=gettext_noop("Areas as GeoJSON"),
+    description=gettext_noop(
+        "Every area as a GeoJSON Feature: its boundary, or its point when it has none."
+    ),
+    tags=["vocabulary"],
+)
+def areas_geojson(request):
+    return HttpResponse(geo.areas_geojson(), content_type="application/geo+json")
+
+
+def _terms(model) -> list[dict]:
+    return list(model.objects.order_by("position", "name_sv").values("id", "slug", *NAMES))
+
+
+NAMES = ("name_sv", "name_en")
+
+
+@api.get(
+    "/themes",
+    response=list[TermOut],
+    summary=gettext_noop("Themes"),
+    description=gettext_noop("What initiatives are about (the `theme` filter takes an id)."),
+    tags=["vocabulary"],
+)
+def themes(request):
+    return _terms(Theme)
+
+
+@api.get(
+    "/target-groups",
+    response=list[TermOut],
+    summary=gettext_noop("Target groups"),
+    description=gettext_noop("Who initiatives are for (the `target_group` filter takes an id)."),
+    tags=["vocabulary"],
+)
+def target_groups(request):
+    return _terms(TargetGroup)
+
+
+# --- The documentation page ----------------------------------------------------------------------
+
+
+def _type_of(schema: dict) -> str:
+    """A parameter's type in a few words, from its JSON schema."""
+    options = [option for option in schema.get("anyOf", [schema]) if option.get("type") != "null"]
+    option = options[0] if options else schema
+    if "enum" in option:
+        return " | ".join(str(value) for value in option["enum"])
+    kind = option.get("format") or option.get("type", "")
+    bounds = []
+    if "minimum" in option:
+        bounds.append(f"≥ {option['minimum']}")
+    if "maximum" in option:
+        bounds.append(f"≤ {option['maximum']}")
+    if "maxLength" in option:
+        bounds.append(f"≤ {option['maxLength']} chars")
+    return " ".join([kind, *bounds])
+
+
+def open_data_docs() -> list[dict]:
+    """The API's endpoints as the documentation page shows them, read from its own OpenAPI
+    schema (so the page cannot drift from what the API does)."""
+    schema = api.get_openapi_schema()
+    endpoints = []
+    for path, methods in schema["paths"].items():
+        operation = methods["get"]
+        endpoints.append(
+            {
+                "path": path,
+                "summary": operation.get("summary", ""),
+                "description": operation.get("description", ""),
+                "parameters": [
+                    {
+                        "name": parameter["name"],
+                        "type": _type_of(parameter.get("schema", {})),
+                        "description": parameter.get("description")
+                        or parameter.get("schema", {}).get("description", ""),
+                    }
+                    for parameter in operation.get("parameters", [])
+                ],
+            }
+        )
+    return endpoints

@@ -1,0 +1,243 @@
+"""Initiatives as GeoJSON, built by PostgreSQL (``json_build_object`` / ``json_agg``).
+
+Python never sees one row per initiative: the database returns the finished document as
+text, so 10,000 features cost one query and no serialisation. Every function takes an
+already filtered queryset (``Initiative.objects.public()`` narrowed by ``InitiativeFilter``)
+and only reads the ids it selects, so what is public is decided there and nowhere here.
+
+Where an initiative has no point of its own it is placed at the point of its first area
+(lowest id) that has one, with ``"approximate": true``; one with neither is not on the map
+(the list shows it).
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
+
+from initiatives.models import Initiative
+
+# The map asks for features while at most this many match its view; beyond that it gets
+# clusters counted on a grid by the database (100,000 markers would freeze a phone).
+MAP_FEATURE_CAP = 2000
+# Grid cells across the view when clustering (about one cluster per 80 pixels on a phone).
+MAP_GRID_CELLS = 8
+
+
+@dataclass(frozen=True)
+class BBox:
+    """west, south, east, north in WGS84 degrees (GeoJSON's order)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, value: str) -> "BBox":
+        """``"west,south,east,north"``; ValueError for anything else."""
+        parts = value.split(",")
+        if len(value) > 200 or len(parts) != 4:
+            raise ValueError("bbox needs four numbers: west,south,east,north")
+        west, south, east, north = (float(part) for part in parts)
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise ValueError("bbox must be west,south,east,north with west < east, south < north")
+        return cls(west, south, east, north)
+
+
+def _located_sql(queryset: QuerySet[Initiative]) -> tuple[str, list]:
+    """A subquery of the selected initiatives with their effective point (own, else area)."""
+    try:
+        ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # .none(): an unknown id in a filter
+        ids_sql, ids_params = "SELECT NULL::bigint WHERE false", ()
+    sql = f"""
+        SELECT i.id, i.public_id, i.slug, i.title, i.summary, i.status, i.starts_on,
+               i.ends_on, i.updated_at, i.lead_organization_id,
+               COALESCE(i.latitude, ap.latitude) AS lat,
+               COALESCE(i.longitude, ap.longitude) AS lon,
+               i.latitude IS NULL AS approximate
+        FROM initiatives_initiative i
+        LEFT JOIN LATERAL (
+            SELECT a.latitude, a.longitude
+            FROM initiatives_initiative_areas ia
+            JOIN partnership_area a ON a.id = ia.area_id
+            WHERE ia.initiative_id = i.id AND a.latitude IS NOT NULL
+            ORDER BY a.id LIMIT 1
+        ) ap ON i.latitude IS NULL
+        WHERE i.id IN ({ids_sql})
+    """  # noqa: S608 (the ids come from the ORM's own compiler, with parameters)
+    return sql, list(ids_params)
+
+
+def _bbox_sql(bbox: BBox | None) -> tuple[str, list]:
+    if bbox is None:
+        return "", []
+    return (
+        " AND l.lat BETWEEN %s AND %s AND l.lon BETWEEN %s AND %s",
+        [bbox.south, bbox.north, bbox.west, bbox.east],
+    )
+
+
+def _fetch_text(sql: str, params: list) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _status_labels() -> str:
+    return json.dumps({code: str(label) for code, label in Initiative.Status.choices})
+
+
+def map_data(queryset: QuerySet[Initiative], *, bbox: BBox | None, detail_prefix: str) -> str:
+    """The map's data for the list page's filters, as GeoJSON text (two queries).
+
+    While at most ``MAP_FEATURE_CAP`` initiatives match (inside ``bbox`` when given), every
+    one is a Point feature (title, link, lead organisation, status label); the document says
+    ``"complete": true`` when no bbox limited it, so the map need not ask again as it pans.
+    Beyond that the features are clusters: counts on a grid of about ``MAP_GRID_CELLS``
+    cells across the view, each at the mean point of what it counts."""
+    located, params = _located_sql(queryset)
+    where, where_params = _bbox_sql(bbox)
+    counted = _fetch_text(
+        f"SELECT count(*)::text FROM (SELECT 1 FROM ({located}) l "  # noqa: S608
+        f"WHERE l.lat IS NOT NULL{where} LIMIT %s) capped",
+        [*params, *where_params, MAP_FEATURE_CAP + 1],
+    )
+    if int(counted) <= MAP_FEATURE_CAP:
+        return _fetch_text(
+            f"""
+            SELECT json_build_object(
+                'type', 'FeatureCollection',
+                'complete', %s,
+                'features', COALESCE(json_agg(json_build_object(
+                    'type', 'Feature',
+                    'id', l.public_id,
+                    'geometry', json_build_object(
+                        'type', 'Point', 'coordinates', json_build_array(l.lon, l.lat)),
+                    'properties', json_build_object(
+                        'title', l.title,
+                        'url', %s || l.slug || '/',
+                        'organization', o.name,
+                        'status', %s::jsonb ->> l.status,
+                        'approximate', l.approximate)
+                ) ORDER BY l.lat DESC, l.id), '[]'::json)
+            )::text
+            FROM ({located}) l
+            JOIN stakeholders_organization o ON o.id = l.lead_organization_id
+            WHERE l.lat IS NOT NULL{where}
+            """,  # noqa: S608
+            [bbox is None, detail_prefix, _status_labels(), *params, *where_params],
+        )
+    extent = bbox or _extent(located, params)
+    cell_lon = (extent.east - extent.west) / MAP_GRID_CELLS
+    cell_lat = (extent.north - extent.south) / MAP_GRID_CELLS
+    return _fetch_text(
+        f"""
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'complete', false,
+            'clustered', true,
+            'features', COALESCE(json_agg(json_build_object(
+                'type', 'Feature',
+                'geometry', json_build_object(
+                    'type', 'Point', 'coordinates', json_build_array(c.lon, c.lat)),
+                'properties', json_build_object('cluster', true, 'count', c.n)
+            ) ORDER BY c.n DESC), '[]'::json)
+        )::text
+        FROM (
+            SELECT count(*) AS n, avg(l.lat) AS lat, avg(l.lon) AS lon
+            FROM ({located}) l
+            WHERE l.lat IS NOT NULL{where}
+            GROUP BY floor(l.lat / %s), floor(l.lon / %s)
+        ) c
+        """,  # noqa: S608
+        [*params, *where_params, cell_lat, cell_lon],
+    )
+
+
+def _extent(located: str, params: list) -> BBox:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT min(lon), min(lat), max(lon), max(lat) FROM ({located}) l",  # noqa: S608
+            params,
+        )
+        west, south, east, north = cursor.fetchone()
+    # A degenerate extent (one point) still needs a non-zero cell size.
+    return BBox(west, south, max(east, west + 1e-6), max(north, south + 1e-6))
+
+
+def initiatives_geojson(
+    queryset: QuerySet[Initiative], *, offset: int, limit: int, url_prefix: str
+) -> str:
+    """One page of the open-data GeoJSON (``/api/v1/initiatives.geojson``), in one query:
+    a FeatureCollection with the open-data properties of each initiative (themes, target
+    groups and areas as slugs) and ``numberReturned``. Ordered by id so pages are stable."""
+    located, params = _located_sql(queryset)
+    return _fetch_text(
+        f"""
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'numberReturned', count(p.id),
+            'features', COALESCE(json_agg(json_build_object(
+                'type', 'Feature',
+                'id', p.public_id,
+                'geometry', CASE WHEN p.lat IS NULL THEN NULL ELSE json_build_object(
+                    'type', 'Point', 'coordinates', json_build_array(p.lon, p.lat)) END,
+                'properties', json_build_object(
+                    'id', p.public_id,
+                    'slug', p.slug,
+                    'title', p.title,
+                    'summary', p.summary,
+                    'url', %s || p.slug || '/',
+                    'status', p.status,
+                    'starts_on', p.starts_on,
+                    'ends_on', p.ends_on,
+                    'updated_at', p.updated_at,
+                    'approximate', p.approximate,
+                    'lead_organization', o.slug,
+                    'themes', ARRAY(
+                        SELECT t.slug FROM initiatives_initiative_themes it
+                        JOIN partnership_theme t ON t.id = it.theme_id
+                        WHERE it.initiative_id = p.id ORDER BY t.slug),
+                    'target_groups', ARRAY(
+                        SELECT g.slug FROM initiatives_initiative_target_groups ig
+                        JOIN partnership_targetgroup g ON g.id = ig.targetgroup_id
+                        WHERE ig.initiative_id = p.id ORDER BY g.slug),
+                    'areas', ARRAY(
+                        SELECT a.slug FROM initiatives_initiative_areas ia
+                        JOIN partnership_area a ON a.id = ia.area_id
+                        WHERE ia.initiative_id = p.id ORDER BY a.slug))
+            ) ORDER BY p.id), '[]'::json)
+        )::text
+        FROM (SELECT l.* FROM ({located}) l ORDER BY l.id LIMIT %s OFFSET %s) p
+        JOIN stakeholders_organization o ON o.id = p.lead_organization_id
+        """,  # noqa: S608
+        [url_prefix, *params, limit, offset],
+    )
+
+
+def areas_geojson() -> str:
+    """Every area as a Feature: its boundary (or its point when it has no boundary), name,
+    slug and parent's slug. Areas are the partnership's shared vocabulary, all public."""
+    return _fetch_text(
+        """
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'features', COALESCE(json_agg(json_build_object(
+                'type', 'Feature',
+                'id', a.slug,
+                'geometry', COALESCE(a.boundary::json, CASE WHEN a.latitude IS NULL THEN NULL
+                    ELSE json_build_object('type', 'Point',
+                        'coordinates', json_build_array(a.longitude, a.latitude)) END),
+                'properties', json_build_object(
+                    'slug', a.slug, 'name', a.name, 'parent', p.slug)
+            ) ORDER BY a.parent_id NULLS FIRST, a.name), '[]'::json)
+        )::text
+        FROM partnership_area a
+        LEFT JOIN partnership_area p ON p.id = a.parent_id
+        """,
+        [],
+    )

@@ -1,0 +1,248 @@
+/* The initiative map: progressive enhancement of the list page and the detail page.
+ *
+ * List page (#initiative-map): fetches the map data with the page's own query string, so
+ * the filters that narrow the list narrow the map. While few initiatives match, the server
+ * sends them all ("complete") and they are clustered here; with many, it sends clusters
+ * counted on a grid and the map asks again for what is in view after each move.
+ * Markers and clusters are keyboard reachable (Tab, Enter); the list stays the full
+ * alternative. Without tiles (no MAP_TILE_URL, or offline) markers and areas still show.
+ *
+ * Detail page (#initiative-place-map): the initiative's point and its areas, from the
+ * json_script element #initiative-place.
+ */
+(function () {
+  "use strict";
+
+  if (!window.L) {
+    return;
+  }
+
+  var AREA_STYLE = { color: "#0b5a8c", weight: 2, fillOpacity: 0.06, interactive: false };
+
+  function baseMap(element) {
+    var data = element.dataset;
+    var center = data.center.split(",").map(Number);
+    // maxZoom on the map itself: without a tile layer (offline) clustering still needs it.
+    var map = L.map(element, {
+      center: center,
+      zoom: Number(data.zoom),
+      keyboard: true,
+      maxZoom: 19,
+    });
+    if (data.tileUrl) {
+      L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
+    }
+    return map;
+  }
+
+  function showAreas(map, geojson) {
+    return L.geoJSON(geojson, {
+      style: AREA_STYLE,
+      filter: function (feature) {
+        return feature.geometry && feature.geometry.type !== "Point";
+      },
+    }).addTo(map);
+  }
+
+  function popupContent(properties, labels) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = properties.url;
+    link.textContent = properties.title;
+    var title = document.createElement("p");
+    title.className = "map-popup__title";
+    title.appendChild(link);
+    box.appendChild(title);
+    var facts = document.createElement("p");
+    facts.textContent = properties.organization + " · " + properties.status;
+    box.appendChild(facts);
+    if (properties.approximate) {
+      var note = document.createElement("p");
+      note.className = "meta";
+      note.textContent = labels.approximate;
+      box.appendChild(note);
+    }
+    return box;
+  }
+
+  function clusterIcon(count, labels) {
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    return L.divIcon({
+      html: "<span>" + count + "</span>",
+      className: "map-cluster map-cluster--" + size,
+      iconSize: L.point(40, 40),
+    });
+  }
+
+  function labelCluster(marker, count, labels) {
+    var icon = marker.getElement && marker.getElement();
+    if (icon) {
+      icon.setAttribute("aria-label", count + " " + labels.count);
+    }
+  }
+
+  function listMap(element) {
+    var data = element.dataset;
+    var labels = {
+      count: data.labelCount,
+      status: data.labelStatus,
+      more: data.labelMore,
+      approximate: data.labelApproximate,
+      error: data.labelError,
+    };
+    var status = document.getElementById("map-status");
+    document.getElementById("map-section").hidden = false;
+    var map = baseMap(element);
+    var markers = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      iconCreateFunction: function (cluster) {
+        return clusterIcon(cluster.getChildCount(), labels);
+      },
+    });
+    markers.on("animationend spiderfied", labelClusters);
+    map.addLayer(markers);
+    var serverClusters = L.layerGroup().addTo(map);
+
+    function labelClusters() {
+      map.eachLayer(function (layer) {
+        if (layer.getChildCount) {
+          labelCluster(layer, layer.getChildCount(), labels);
+        }
+      });
+    }
+
+    fetch(data.areasUrl)
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (geojson) {
+        if (geojson) {
+          showAreas(map, geojson).bringToBack();
+        }
+      })
+      .catch(function () {});
+
+    // The page's filters, without its page number.
+    var query = new URLSearchParams(window.location.search);
+    query.delete("page");
+    var complete = false;
+    var pending = null;
+
+    function load(withBounds) {
+      var params = new URLSearchParams(query);
+      if (withBounds) {
+        var b = map.getBounds();
+        params.set(
+          "bbox",
+          [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
+            .map(function (v) {
+              return Math.max(-180, Math.min(180, v)).toFixed(5);
+            })
+            .join(",")
+        );
+      }
+      if (pending) {
+        pending.abort();
+      }
+      pending = new AbortController();
+      return fetch(data.dataUrl + "?" + params.toString(), {
+        signal: pending.signal,
+        headers: { Accept: "application/geo+json" },
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(function (collection) {
+          show(collection, !withBounds);
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError") {
+            status.textContent = labels.error;
+          }
+        });
+    }
+
+    function show(collection, first) {
+      markers.clearLayers();
+      serverClusters.clearLayers();
+      complete = Boolean(collection.complete);
+      var points = [];
+      collection.features.forEach(function (feature) {
+        var c = feature.geometry.coordinates;
+        var latlng = L.latLng(c[1], c[0]);
+        points.push(latlng);
+        var p = feature.properties;
+        if (p.cluster) {
+          var marker = L.marker(latlng, {
+            icon: clusterIcon(p.count, labels),
+            keyboard: true,
+            title: p.count + " " + labels.count,
+          });
+          marker.on("click", function () {
+            map.setView(latlng, Math.min(map.getZoom() + 2, 18));
+          });
+          serverClusters.addLayer(marker);
+          labelCluster(marker, p.count, labels);
+        } else {
+          markers.addLayer(
+            L.marker(latlng, { alt: p.title, title: p.title, keyboard: true }).bindPopup(
+              popupContent(p, labels)
+            )
+          );
+        }
+      });
+      if (collection.clustered) {
+        status.textContent = labels.more;
+      } else {
+        status.textContent = labels.status.replace("{count}", collection.features.length);
+      }
+      if (first && points.length) {
+        map.fitBounds(L.latLngBounds(points), { maxZoom: 16, padding: [20, 20] });
+      }
+      labelClusters();
+    }
+
+    map.on("moveend", function () {
+      if (!complete) {
+        load(true);
+      }
+    });
+    load(false);
+  }
+
+  function placeMap(element) {
+    var source = document.getElementById("initiative-place");
+    if (!source) {
+      return;
+    }
+    var place = JSON.parse(source.textContent);
+    element.hidden = false;
+    var map = baseMap(element);
+    var layers = [];
+    if (place.areas.length) {
+      layers.push(showAreas(map, { type: "FeatureCollection", features: place.areas }));
+    }
+    if (place.point) {
+      var marker = L.marker(place.point, { alt: place.title, title: place.title, keyboard: false });
+      layers.push(marker.addTo(map));
+    }
+    if (layers.length) {
+      var bounds = L.featureGroup(layers).getBounds();
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { maxZoom: 16, padding: [10, 10] });
+      }
+    }
+  }
+
+  var list = document.getElementById("initiative-map");
+  if (list && L.markerClusterGroup) {
+    listMap(list);
+  }
+  var detail = document.getElementById("initiative-place-map");
+  if (detail) {
+    placeMap(detail);
+  }
+})();
