@@ -162,7 +162,6 @@ class InitiativeProperties(Schema):
     id: uuid.UUID
     slug: str
     title: str
-    summary: str
     url: str
     status: str
     starts_on: dt.date
@@ -171,10 +170,7 @@ class InitiativeProperties(Schema):
     approximate: bool = Field(
         description=gettext_noop("True: placed at its area's point, not its own.")
     )
-    lead_organization: str
-    themes: list[str]
-    target_groups: list[str]
-    areas: list[str]
+    lead_organization: str = Field(description=gettext_noop("The lead organisation's slug."))
 
 
 class InitiativeFeature(Schema):

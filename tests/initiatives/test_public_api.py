@@ -133,7 +133,7 @@ def test_geojson_features(resident, data):
     assert feature["geometry"] == {"type": "Point", "coordinates": [17.8832, 59.2651]}
     assert feature["properties"]["title"] == "Nattvandring i centrum"
     assert feature["properties"]["approximate"] is False
-    assert feature["properties"]["themes"] == [data["walks"].slug]
+    assert feature["properties"]["lead_organization"] == "stiftelsen-testbostader"
 
 
 def test_geojson_places_an_initiative_without_a_point_at_its_area(resident, data):
