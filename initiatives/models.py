@@ -165,8 +165,16 @@ class Initiative(LocatedModel):
             ),
             models.Index(fields=["lead_organization", "status"], name="initiative_lead_status_idx"),
             GinIndex(fields=["search_vector"], name="initiative_search_gin"),
-            # For "similar initiatives" prompts (trigram similarity on the title).
-            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="initiative_title_trgm"),
+            # Nearest titles and summaries first (trigram distance, ``<->`` and ``<<->``): the
+            # similar-initiative lookup's candidates when the area is broad (see similar.py).
+            GistIndex(
+                fields=["title"], opclasses=["gist_trgm_ops"], name="initiative_title_trgm_gist"
+            ),
+            GistIndex(
+                fields=["summary"],
+                opclasses=["gist_trgm_ops"],
+                name="initiative_summary_trgm_gist",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ organisations — the last for "may this user ask to join it?").
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.postgres.search import TrigramDistance, TrigramWordDistance
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import (
@@ -45,6 +46,15 @@ SUMMARY_THRESHOLD = 0.5
 THEME_BONUS = 0.1
 SAME_AREA_BONUS = 0.1
 MIN_TITLE_LENGTH = 3
+# A broad lookup (the whole municipality: the given areas with their ancestors and
+# descendants number at least BROAD_AREAS) ranks only candidates: the CANDIDATES qualifying
+# initiatives nearest to the title by each trigram measure, found through the GiST trigram
+# indexes. Otherwise PostgreSQL computes similarity() for every initiative that shares a theme
+# anywhere (measured on 100,000 initiatives: ~200 ms at the root area). A narrow lookup (a
+# neighbourhood, a district) ranks every qualifying initiative exactly: few rows, and a
+# nearest-first index scan would walk far to find enough of them in a small area.
+BROAD_AREAS = 100
+CANDIDATES = 50
 
 # The given areas, their ancestors and their descendants: "same or nested".
 _RELATED_AREAS_SQL = """
@@ -159,7 +169,7 @@ def similar_initiatives(
     similarity = RawSQL(sql, [TITLE_THRESHOLD, SUMMARY_THRESHOLD, *params], FloatField())  # noqa: S611
     same_area_bonus = Case(When(in_same_area, then=Value(SAME_AREA_BONUS)), default=Value(0.0))
 
-    queryset = (
+    qualifying = (
         Initiative.objects.visible_to(user)
         .filter(
             status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE],
@@ -167,6 +177,22 @@ def similar_initiatives(
         )
         .filter(in_nested_area)
         .filter(about_the_same)
+    )
+    if exclude_pk is not None:
+        qualifying = qualifying.exclude(pk=exclude_pk)
+    if len(related_areas) >= BROAD_AREAS:
+        distances = [TrigramDistance("title", title), TrigramWordDistance(title, "summary")]
+        if summary:
+            distances.append(TrigramDistance("summary", summary))
+        nearest = set()
+        for distance in distances:  # one query each: 2–3 more, for a broad lookup only
+            nearest.update(qualifying.order_by(distance).values_list("pk", flat=True)[:CANDIDATES])
+        candidates = Initiative.objects.filter(pk__in=sorted(nearest))
+    else:
+        candidates = qualifying
+
+    queryset = (
+        candidates
         # Only ``bonus`` and ``rank`` are selected; similarity = rank - bonus (in Python).
         .annotate(
             bonus=theme_bonus + same_area_bonus, rank=similarity + theme_bonus + same_area_bonus
@@ -175,8 +201,6 @@ def similar_initiatives(
         .prefetch_related("slots", "themes", "partner_organizations")
         .order_by(F("rank").desc(nulls_last=True), "title", "pk")
     )
-    if exclude_pk is not None:
-        queryset = queryset.exclude(pk=exclude_pk)
     found = [initiative for initiative in queryset[:limit] if initiative.rank is not None]
     for initiative in found:
         initiative.similarity = initiative.rank - initiative.bonus

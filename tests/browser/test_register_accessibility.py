@@ -52,3 +52,62 @@ def test_register_form_with_errors_has_no_wcag_violations_and_then_saves(
     page.click("main form[method=post] button[type=submit]")
     page.wait_for_url("**/en/initiatives/nattvandring-i-varby-gard/")
     assert Initiative.objects.get().slots.count() == 1
+
+
+def test_similar_initiatives_appear_as_you_type_and_lead_to_asking_to_join(
+    page, live_server, axe, csp_violations, log_in, member, other_organization, vocabulary
+):
+    """The "someone already does this" prompt: once title, area and theme are filled in, the
+    form shows the similar live initiative (no submit), accessibly; its "ask to join" link
+    leads to the request form."""
+    from partnership.models import Area, Theme
+
+    twin = factories.InitiativeFactory(
+        title="Nattvandringar i Vårby gård",
+        lead_organization=other_organization,
+        areas=[Area.objects.get()],
+        themes=[Theme.objects.get()],
+    )
+    factories.ScheduleSlotFactory(initiative=twin, weekday=5)
+    log_in(member)
+    page.goto(live_server.url + "/en/initiatives/new/")
+    similar = page.locator("#similar-initiatives")
+
+    page.fill("#id_title", "Nattvandring i Vårby")
+    page.check("#id_areas_0")
+    assert similar.inner_text() == ""  # no theme yet: nothing asked
+    page.check("#id_themes_0")
+
+    similar.get_by_role("link", name=twin.title, exact=True).wait_for()
+    assert "Föreningen Andra" in similar.inner_text()
+    assert Initiative.objects.count() == 1  # nothing saved
+    assert_accessible(page, axe)
+    assert csp_violations == []
+
+    similar.get_by_role(
+        "link", name=f"Ask to join “{twin.title}” as a partner organisation"
+    ).click()
+    page.wait_for_url(f"**/en/initiatives/{twin.slug}/join/")
+    assert page.get_by_role("heading", level=1).inner_text() == f"Ask to join: {twin.title}"
+
+
+def test_asking_to_join_and_answering_have_no_wcag_violations(
+    page, live_server, scan, log_in, outsider, org_admin, organization, other_organization
+):
+    from initiatives import services
+
+    initiative = factories.InitiativeFactory(title="Läxhjälp", lead_organization=organization)
+    log_in(outsider)
+    scan(f"{live_server.url}/en/initiatives/{initiative.slug}/")  # "Take part"
+    scan(f"{live_server.url}/en/initiatives/{initiative.slug}/join/")
+    services.join_request_create(
+        initiative=initiative,
+        organization=other_organization,
+        requested_by=outsider,
+        message="Vi har läxhjälp på tisdagar.",
+    )
+    scan(f"{live_server.url}/en/initiatives/{initiative.slug}/")  # "Your request to join"
+    page.context.clear_cookies()
+    log_in(org_admin)
+    scan(f"{live_server.url}/en/initiatives/{initiative.slug}/")  # "Requests to join"
+    assert page.get_by_text("Vi har läxhjälp på tisdagar.").is_visible()

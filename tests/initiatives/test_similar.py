@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from initiatives import similar
 from initiatives.models import Initiative
 from initiatives.similar import similar_initiatives
 from partnership.models import Visibility
@@ -22,6 +23,15 @@ _slugs = itertools.count()
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+
+
+@pytest.fixture(autouse=True, params=["narrow", "broad"])
+def lookup_mode(request, monkeypatch):
+    """Every rule holds both for a neighbourhood (every qualifying initiative ranked) and for
+    the whole municipality (only the nearest candidates by trigram distance ranked)."""
+    if request.param == "broad":
+        monkeypatch.setattr(similar, "BROAD_AREAS", 1)
+    return request.param
 
 
 @pytest.fixture
@@ -245,13 +255,14 @@ def test_nothing_asked_without_title_area_or_theme(centrum, theme):
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_a_fixed_number_of_queries(centrum, theme, count, django_assert_num_queries):
+def test_a_fixed_number_of_queries(centrum, theme, count, django_assert_num_queries, lookup_mode):
     for n in range(count):
         twin = existing(f"Nattvandringar i centrum {n}", areas=[centrum], themes=[theme])
         factories.ScheduleSlotFactory(initiative=twin)
 
-    # areas, rows (with the organisation), slots, themes, partner organisations
-    with django_assert_num_queries(5):
+    # areas, rows (with the organisation), slots, themes, partner organisations; broad:
+    # the candidates nearest by title and by the title in the summary too
+    with django_assert_num_queries(5 if lookup_mode == "narrow" else 7):
         found = similar_initiatives(
             user=_anonymous(),
             title="Nattvandring i Vårby centrum",

@@ -8,6 +8,7 @@ See :mod:`partnership.scale` for what is created. Use a separate database
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from partnership.scale import ScaleDataExists, scale_flush, scale_seed
 
@@ -42,7 +43,16 @@ class Command(BaseCommand):
                 "second batch, or --flush to replace all scale data."
             ) from None
 
+        # Fresh statistics, so that benchmarks see the plans production sees: without them
+        # (autovacuum analyses only after a while) PostgreSQL guesses empty link tables and
+        # the similar-initiative lookup took 16 s instead of 20 ms on 100,000 initiatives.
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        analyzed = time.monotonic() - started
+
         self.stdout.write(self.style.SUCCESS(f"Scale data, seed {seed}:"))
         for label, count in sorted(result.counts.items()):
             self.stdout.write(f"  {label:<34} {count:>9,}".replace(",", " "))
         self.stdout.write(f"  {'elapsed':<34} {result.elapsed:>8.1f} s")
+        self.stdout.write(f"  {'ANALYZE':<34} {analyzed:>8.1f} s")
