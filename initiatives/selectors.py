@@ -157,6 +157,25 @@ def join_requests_for_page(*, initiative: Initiative, user) -> dict:
     }
 
 
+def join_requests_waiting_for(*, user) -> list[JoinRequest]:
+    """Requests to join initiatives led by the approved organisations the user administers,
+    waiting for an answer (for "Mina sidor"), oldest first."""
+    from stakeholders.models import Membership, Organization
+
+    administered = Membership.objects.filter(
+        user=user, role=Membership.Role.ADMIN, organization__status=Organization.Status.APPROVED
+    ).values("organization_id")
+    return list(
+        JoinRequest.objects.filter(
+            status=JoinRequest.Status.PENDING,
+            initiative__lead_organization_id__in=administered,
+            initiative__archived_at__isnull=True,
+        )
+        .select_related("initiative", "organization")
+        .order_by("created_at")
+    )
+
+
 def join_request_for_decision(*, initiative: Initiative, public_id) -> JoinRequest | None:
     return (
         JoinRequest.objects.filter(initiative=initiative, public_id=public_id)

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
+from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
 from partnership.models import (
     Area,
     Problem,
@@ -1081,6 +1081,14 @@ INITIATIVES = [
         "starts": -365,
         "status": ACTIVE,
         "slots": [(MON, "07:00", "10:00"), (WED, "07:00", "10:00"), (FRI, "07:00", "10:00")],
+        # Waiting for Balder's admin (admin.balder@example.se) on the page and in Mina sidor.
+        "join_requests": [
+            (
+                "hyresgastforeningen-varby-gard",
+                "Vi ordnar städdagar med hyresgästerna varannan lördag – kan vi samordna dem "
+                "med era städrundor?",
+            )
+        ],
     },
     {
         "title": "Klottersanering inom 24 timmar",
@@ -1955,4 +1963,12 @@ def _initiatives_load(
                 visibility=initiative.visibility,
             )
             result.created["initiativeupdate"] += 1
+        for org_slug, message in spec.get("join_requests", []):
+            JoinRequest.objects.create(
+                initiative=initiative,
+                organization=organizations[org_slug],
+                requested_by=authors.get(org_slug),
+                message=message,
+            )
+            result.created["joinrequest"] += 1
         result.created["initiative"] += 1

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from initiatives import selectors as initiative_selectors
 from partnership import permissions
 from stakeholders import exports, forms, selectors, services
 from stakeholders.filters import OrganizationFilter
@@ -97,8 +98,12 @@ def my_pages(request):
         services.account_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your details are saved."))
         return redirect("my_pages")
-    memberships = selectors.memberships_of(user=request.user)
-    return render(request, "stakeholders/my_pages.html", {"memberships": memberships, "form": form})
+    context = {
+        "memberships": selectors.memberships_of(user=request.user),
+        "join_requests": initiative_selectors.join_requests_waiting_for(user=request.user),
+        "form": form,
+    }
+    return render(request, "stakeholders/my_pages.html", context)
 
 
 @never_cache

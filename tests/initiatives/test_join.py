@@ -332,3 +332,26 @@ def test_join_requests_are_post_only_to_answer(client, initiative, outsider, org
     client.force_login(org_admin)
     url = f"{BASE}{initiative.slug}/join-requests/00000000-0000-0000-0000-000000000000/"
     assert client.get(url).status_code == 405
+
+
+def test_my_pages_lists_the_requests_waiting_for_the_admins_answer(
+    client, initiative, outsider, org_admin, member, other_organization
+):
+    _request(initiative, outsider, other_organization)
+    answered = factories.InitiativeFactory(
+        title="Läxhjälp", lead_organization=initiative.lead_organization
+    )
+    services.join_request_decide(
+        join_request=_request(answered, outsider, other_organization),
+        accept=False,
+        actor=org_admin,
+    )
+
+    client.force_login(org_admin)
+    page = client.get("/en/my-pages/").text
+    assert "Requests to join waiting for your answer" in page
+    assert "Föreningen Andra asks to join" in page
+    assert f"/en/initiatives/{initiative.slug}/#join-requests" in page
+    assert f"/en/initiatives/{answered.slug}/#join-requests" not in page  # answered
+    client.force_login(member)  # not an admin: nothing to answer
+    assert "Requests to join waiting" not in client.get("/en/my-pages/").text
