@@ -54,7 +54,7 @@ MIN_TITLE_LENGTH = 3
 # neighbourhood, a district) ranks every qualifying initiative exactly: few rows, and a
 # nearest-first index scan would walk far to find enough of them in a small area.
 BROAD_AREAS = 100
-CANDIDATES = 50
+CANDIDATES = 20
 
 # The given areas, their ancestors and their descendants: "same or nested".
 _RELATED_AREAS_SQL = """
@@ -186,7 +186,9 @@ def similar_initiatives(
             distances.append(TrigramDistance("summary", summary))
         nearest = set()
         for distance in distances:  # one query each: 2–3 more, for a broad lookup only
-            nearest.update(qualifying.order_by(distance).values_list("pk", flat=True)[:CANDIDATES])
+            nearest.update(
+                qualifying.order_by(distance).values_list("pk", flat=True)[: max(CANDIDATES, limit)]
+            )
         candidates = Initiative.objects.filter(pk__in=sorted(nearest))
     else:
         candidates = qualifying
