@@ -10,6 +10,12 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def no_tiles(settings):
+    """No map tiles from the internet in tests: the point picker works without them."""
+    settings.MAP_TILE_URL = ""
+
+
 @pytest.fixture
 def vocabulary(db):
     factories.AreaFactory(name="Vårby gård")
@@ -111,3 +117,24 @@ def test_asking_to_join_and_answering_have_no_wcag_violations(
     log_in(org_admin)
     scan(f"{live_server.url}/en/initiatives/{initiative.slug}/")  # "Requests to join"
     assert page.get_by_text("Vi har läxhjälp på tisdagar.").is_visible()
+
+
+def test_the_point_is_picked_on_the_map_or_typed(page, live_server, csp_violations, log_in, member):
+    log_in(member)
+    page.goto(live_server.url + "/en/initiatives/new/")
+    picker = page.locator("#point-picker")
+    assert page.locator("#point-picker-help").is_visible()
+
+    picker.click()  # the middle of the map: the configured centre
+
+    latitude, longitude = (
+        float(page.input_value("#id_latitude")),
+        float(page.input_value("#id_longitude")),
+    )
+    assert 59.20 <= latitude <= 59.33 and 17.75 <= longitude <= 18.05
+    assert page.locator("#point-picker .leaflet-marker-icon").count() == 1
+    # Typing moves the marker (a decimal comma too).
+    page.fill("#id_latitude", "59,2700")
+    page.fill("#id_longitude", "17,8800")
+    assert page.locator("#point-picker .leaflet-marker-icon").count() == 1
+    assert csp_violations == []
