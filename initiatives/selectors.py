@@ -25,15 +25,21 @@ def initiative_detail_prefetches(*, user) -> list:
     """What one initiative's page shows besides the row: organisations, vocabulary,
     schedule and the updates the user may read (partners-only updates only for partners)."""
     from partnership.models import Problem
-    from partnership.permissions import is_partner
+    from partnership.permissions import is_coordinator, is_partner
+    from stakeholders.models import Organization
 
     updates = InitiativeUpdate.objects.select_related("organization").order_by("-happened_on")
     if not is_partner(user):
         updates = updates.filter(visibility=Visibility.PUBLIC)
     # The problems it addresses that the user may see (area-level place only on the page).
     problems = Problem.objects.visible_to(user).select_related("area").order_by("title")
+    # A pending or suspended partner organisation is named to coordinators only (its
+    # directory page is a 404 to everyone else).
+    partners = Organization.objects.order_by("name")
+    if not is_coordinator(user):
+        partners = partners.filter(status=Organization.Status.APPROVED)
     return [
-        "partner_organizations",
+        Prefetch("partner_organizations", queryset=partners),
         "themes",
         "target_groups",
         "areas",

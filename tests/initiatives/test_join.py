@@ -355,3 +355,16 @@ def test_my_pages_lists_the_requests_waiting_for_the_admins_answer(
     assert f"/en/initiatives/{answered.slug}/#join-requests" not in page  # answered
     client.force_login(member)  # not an admin: nothing to answer
     assert "Requests to join waiting" not in client.get("/en/my-pages/").text
+
+
+def test_a_suspended_partner_organisation_is_named_to_coordinators_only(
+    client, initiative, partner_organization, coordinator, member
+):
+    partner_organization.status = "suspended"
+    partner_organization.save()
+    url = f"{BASE}{initiative.slug}/"
+    assert "Partnerföreningen" not in client.get(url).text  # resident
+    client.force_login(member)
+    assert "Partnerföreningen" not in client.get(url).text
+    client.force_login(coordinator)
+    assert "Partnerföreningen" in client.get(url).text
