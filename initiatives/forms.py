@@ -1,6 +1,7 @@
 """Forms for initiative pages."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +132,9 @@ class CoordinateField(forms.FloatField):
         return super().to_python(value)
 
 
+PROBLEM_CHOICES = 200
+
+
 class InitiativeForm(forms.ModelForm):
     """Register or edit an initiative. The lead organisation is one of the user's approved
     organisations (coordinators: any approved one); partner organisations are approved
@@ -227,7 +231,21 @@ class InitiativeForm(forms.ModelForm):
         elif len(lead) == 1:
             partners = partners.exclude(pk=lead[0].pk)
         self.fields["partner_organizations"].queryset = partners
-        self.fields["problems"].queryset = Problem.objects.visible_to(user).order_by("title")
+        # The open problems the user may see, the newest PROBLEM_CHOICES of them (a page with
+        # every problem of a large municipality would weigh megabytes), plus those already
+        # linked; older ones are linked from the problem's own page.
+        open_ones = Problem.objects.visible_to(user).filter(
+            status__in=[Problem.Status.OPEN, Problem.Status.BEING_ADDRESSED]
+        )
+        newest = open_ones.order_by("-created_at").values("pk")[:PROBLEM_CHOICES]
+        problems = Q(pk__in=newest)
+        if self.instance.pk:
+            problems |= Q(pk__in=self.instance.problems.values("pk"))
+        self.fields["problems"].queryset = Problem.objects.filter(problems).order_by("title")
+        self.fields["problems"].help_text = _(
+            "Open problems the partners have recorded (the newest %(count)s). Not listed? Link "
+            "the initiative from the problem's page."
+        ) % {"count": PROBLEM_CHOICES}
         if self.instance.pk is None and len(lead) == 1:
             self.fields["lead_organization"].initial = lead[0].pk
 

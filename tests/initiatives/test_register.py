@@ -318,6 +318,29 @@ def test_only_visible_problems_can_be_linked(client, member, organization, vocab
     assert Initiative.objects.count() == 0
 
 
+def test_the_form_offers_the_newest_open_problems_and_keeps_linked_ones(
+    client, member, organization, vocab, monkeypatch
+):
+    from initiatives import forms as initiative_forms
+
+    monkeypatch.setattr(initiative_forms, "PROBLEM_CHOICES", 2)
+    oldest = factories.ProblemFactory(title="Äldsta problemet")
+    factories.ProblemFactory(title="Nyare problem")
+    factories.ProblemFactory(title="Nyaste problemet")
+    factories.ProblemFactory(title="Löst problem", status="resolved", outcome="Lagat.")
+    client.force_login(member)
+
+    page = client.get(NEW).text
+    assert "Nyaste problemet" in page and "Nyare problem" in page
+    assert "Äldsta problemet" not in page and "Löst problem" not in page
+    assert "the newest 2" in page
+
+    initiative = factories.InitiativeFactory(lead_organization=organization)
+    initiative.problems.add(oldest)
+    edit = client.get(f"/en/initiatives/{initiative.slug}/edit/").text
+    assert "Äldsta problemet" in edit  # already linked: kept, not silently dropped
+
+
 def test_duplicate_slots_are_refused(client, member, organization, vocab):
     client.force_login(member)
     response = client.post(
