@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, ScheduleSlot
 from partnership.models import Area, TargetGroup, Theme, Visibility
+from partnership.widgets import LongSelect
 from stakeholders.models import Organization
 
 SEARCH_CONFIG = "swedish"
@@ -70,6 +71,7 @@ class InitiativeFilter(django_filters.FilterSet):
         queryset=Area.objects.order_by("name"),
         method="filter_area",
         empty_label=_("All areas"),
+        widget=LongSelect,
         help_text=_("Includes the areas within it."),
     )
     organization = django_filters.ModelChoiceFilter(
@@ -77,6 +79,7 @@ class InitiativeFilter(django_filters.FilterSet):
         queryset=Organization.objects.filter(status=Organization.Status.APPROVED).order_by("name"),
         method="filter_organization",
         empty_label=_("All organisations"),
+        widget=LongSelect,
         help_text=_("Running the initiative or taking part in it."),
     )
     status = django_filters.ChoiceFilter(

@@ -433,3 +433,20 @@ def test_counting_stops_at_the_cap(resident, monkeypatch):
     assert titles(last) == [f"Nattvandring {index:02d}" for index in range(25, 30)]
     exact = resident.get(LIST_EN, {"q": "nattvandring 05"}).text
     assert "1 initiative" in exact
+
+
+def test_the_long_organisation_list_keeps_the_choice_and_escapes_names(client):
+    """The organisation and area filters are rendered in Python (thousands of options at
+    national scale); they must behave like Django's own select."""
+    chosen = factories.OrganizationFactory(name="Förening <b>&</b> Co")
+    factories.OrganizationFactory(name="Annan förening")
+
+    html = client.get("/en/initiatives/", {"organization": chosen.pk}).text
+
+    assert (
+        f'<option value="{chosen.pk}" selected>Förening &lt;b&gt;&amp;&lt;/b&gt; Co</option>'
+        in html
+    )
+    assert '<select name="organization" aria-describedby="id_organization_helptext" ' in html
+    assert 'id="id_organization">' in html
+    assert '<label for="id_organization">' in html
