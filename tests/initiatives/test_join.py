@@ -18,18 +18,6 @@ ROLES = ["resident", "outsider", "member", "org_admin", "partner_member", "coord
 
 
 @pytest.fixture
-def partner_organization(db):
-    return factories.OrganizationFactory(name="Partnerföreningen", kind="association")
-
-
-@pytest.fixture
-def partner_member(partner_organization):
-    user = factories.UserFactory(email="partner@example.org", first_name="Paula")
-    factories.MembershipFactory(user=user, organization=partner_organization)
-    return user
-
-
-@pytest.fixture
 def initiative(organization, partner_organization, org_admin):
     initiative = factories.InitiativeFactory(
         title="Nattvandring i Vårby", lead_organization=organization, status="active"

@@ -22,18 +22,6 @@ BASE = "/en/initiatives/"
 
 
 @pytest.fixture
-def partner_organization(db):
-    return factories.OrganizationFactory(name="Partnerföreningen", kind="association")
-
-
-@pytest.fixture
-def partner_member(partner_organization):
-    user = factories.UserFactory(email="partner@example.org", first_name="Paula")
-    factories.MembershipFactory(user=user, organization=partner_organization)
-    return user
-
-
-@pytest.fixture
 def initiative(organization, partner_organization):
     initiative = factories.InitiativeFactory(
         title="Nattvandring i Vårby", lead_organization=organization, status="active"

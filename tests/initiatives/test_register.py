@@ -27,18 +27,6 @@ def vocab(db):
     }
 
 
-@pytest.fixture
-def partner_organization(db):
-    return factories.OrganizationFactory(name="Partnerföreningen", kind="association")
-
-
-@pytest.fixture
-def partner_member(partner_organization):
-    user = factories.UserFactory(email="partner@example.org", first_name="Paula")
-    factories.MembershipFactory(user=user, organization=partner_organization)
-    return user
-
-
 def _payload(organization, vocab, **overrides):
     data = {
         "title": "Nattvandring i Vårby gård",
