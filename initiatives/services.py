@@ -185,6 +185,11 @@ def join_request_decide(
     locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if locked.status != JoinRequest.Status.PENDING:
         raise ValidationError(_("This request has already been answered."))
+    if accept and locked.organization.status != Organization.Status.APPROVED:
+        raise ValidationError(
+            _("%(organization)s is not an approved partner organisation at the moment.")
+            % {"organization": locked.organization.name}
+        )
     initiative = _lock(locked.initiative)
     with pghistory.context(user=actor.pk):
         locked.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED

@@ -356,3 +356,20 @@ def test_a_suspended_partner_organisation_is_named_to_coordinators_only(
     assert "Partnerföreningen" not in client.get(url).text
     client.force_login(coordinator)
     assert "Partnerföreningen" in client.get(url).text
+
+
+def test_a_request_from_an_organisation_suspended_since_cannot_be_accepted(
+    client, initiative, outsider, org_admin, other_organization
+):
+    join_request = _request(initiative, outsider, other_organization)
+    other_organization.status = "suspended"
+    other_organization.save()
+    client.force_login(org_admin)
+
+    response = _decide(client, join_request, "accept")
+
+    page = client.get(response.url).text
+    assert "Föreningen Andra is not an approved partner organisation at the moment." in page
+    assert other_organization not in initiative.partner_organizations.all()
+    join_request.refresh_from_db()
+    assert join_request.status == "pending"  # it may still be declined
