@@ -422,3 +422,56 @@ def initiative_edit(
     added = [p for p in data.get("partner_organizations") or [] if p.pk not in before_partners]
     _notify_new_partners(locked, added)
     return locked
+
+
+# --- Problems an initiative addresses ------------------------------------------------------------
+
+
+def _check_may_link(initiative: Initiative, problem, actor: User) -> None:
+    from partnership.models import Problem
+    from partnership.permissions import can_know_initiative, can_link_initiative_to_problem
+
+    if not (
+        Problem.objects.visible_to(actor).filter(pk=problem.pk).exists()
+        and can_know_initiative(actor, initiative)
+        and can_link_initiative_to_problem(actor, problem, initiative)
+    ):
+        raise ValidationError(_("You cannot link this initiative to this problem."))
+
+
+@transaction.atomic
+def initiative_problem_link(*, initiative: Initiative, problem, actor: User) -> bool:
+    """Say that an initiative addresses a problem, from the problem's page (the initiative's
+    own form does the same). Allowed for members of the initiative's lead organisation,
+    members of an organisation responsible for the problem, and coordinators
+    (``permissions.can_link_initiative_to_problem``); archived initiatives take no new
+    links. The initiative's version goes up, so an edit form opened before is refused rather
+    than silently dropping the link. Returns False if it was already linked."""
+    _check_may_link(initiative, problem, actor)
+    locked = _lock(initiative)
+    if locked.archived_at is not None:
+        raise ValidationError(_("This initiative is archived; restore it before linking it."))
+    if locked.problems.filter(pk=problem.pk).exists():
+        return False
+    with pghistory.context(user=actor.pk):
+        locked.problems.add(problem)
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+    initiative.version = locked.version
+    return True
+
+
+@transaction.atomic
+def initiative_problem_unlink(*, initiative: Initiative, problem, actor: User) -> bool:
+    """Remove the link between an initiative and a problem (same people as linking; history
+    keeps it). Returns False if they were not linked."""
+    _check_may_link(initiative, problem, actor)
+    locked = _lock(initiative)
+    if not locked.problems.filter(pk=problem.pk).exists():
+        return False
+    with pghistory.context(user=actor.pk):
+        locked.problems.remove(problem)
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+    initiative.version = locked.version
+    return True

@@ -156,7 +156,11 @@ def _history_label(model, attname: str) -> str:
 
 def _history_subject(owner, model, label: str) -> str:
     if "." in label:  # a link: "themes.add", "partner_organizations.remove" …
-        return str(owner._meta.get_field(label.split(".")[0]).verbose_name)
+        try:
+            return str(owner._meta.get_field(label.split(".")[0]).verbose_name)
+        except FieldDoesNotExist:  # seen from its other end (an initiative, on a problem's page)
+            field = next((f for f, proxy in TRACKED_LINKS if proxy is model), None)
+            return str(field.verbose_name) if field is not None else label.split(".")[0]
     return str(model._meta.verbose_name)
 
 

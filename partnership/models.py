@@ -10,6 +10,7 @@ import uuid
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -183,12 +184,26 @@ class ProblemQuerySet(models.QuerySet):
         return self.active().filter(visibility=Visibility.PUBLIC)
 
     def visible_to(self, user):
-        """Public problems for everyone; all of them for partners and coordinators."""
+        """Public problems for everyone; all of them for partners and coordinators. A member
+        of a pending or suspended organisation only (no approved one) is not a partner
+        (``permissions.is_partner``) and sees the public ones only."""
         from partnership.permissions import is_partner
 
         if is_partner(user):
             return self.active()
         return self.public()
+
+    def in_area(self, area):
+        """In the area or any area within it."""
+        return self.filter(area__in=Area.objects.with_descendants(area))
+
+    def responsibility_of(self, organization_ids):
+        """Problems any of the organisations has taken responsibility for."""
+        return self.filter(
+            pk__in=ProblemResponsibility.objects.filter(
+                organization_id__in=organization_ids
+            ).values("problem_id")
+        )
 
 
 class Problem(LocatedModel):
@@ -264,6 +279,15 @@ class Problem(LocatedModel):
         related_name="responsible_for_problems",
         verbose_name=_("responsible organisations"),
     )
+    walk = models.ForeignKey(
+        "SafetyWalk",
+        verbose_name=_("safety walk or survey"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        help_text=_("The safety walk or survey this problem was imported from."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -300,10 +324,28 @@ class Problem(LocatedModel):
         indexes = [
             models.Index(fields=["status", "visibility"], name="problem_status_vis_idx"),
             models.Index(fields=["area", "status"], name="problem_area_status_idx"),
+            models.Index(fields=["-created_at"], name="problem_created_idx"),
+            # "Similar problems" prompts and the list's free-text filter (trigram, ILIKE).
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="problem_title_trgm"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.RESOLVED, self.Status.DISMISSED)
+
+    @property
+    def when_display(self) -> str:
+        """When it happens, in words: "Friday, Saturday 22:00–02:00", "any day"."""
+        from django.utils.translation import gettext
+
+        days = [str(Weekday(day).label) for day in sorted(self.weekdays or [])]
+        when = ", ".join(days) if days else gettext("Any day")
+        if self.time_from and self.time_to:
+            when += f" {self.time_from:%H:%M}–{self.time_to:%H:%M}"
+        return when
 
 
 class ProblemEndorsement(models.Model):
@@ -367,6 +409,112 @@ class ProblemResponsibility(models.Model):
         return f"{self.organization} ({self.get_role_display()}) → {self.problem}"
 
 
+# --- Problems: safety walks and the weekly digest ----------------------------------------------
+
+
+class SafetyWalk(models.Model):
+    """A safety walk (trygghetsvandring) or safety survey whose findings were imported from a
+    CSV file, each finding becoming a problem. An upload is a *draft* (``confirmed_at`` empty)
+    holding its validated rows until the user confirms the preview; nothing else is saved
+    before that, and drafts appear nowhere but on their own preview page."""
+
+    class Source(models.TextChoices):
+        SAFETY_WALK = "safety_walk", _("Safety walk")
+        SAFETY_SURVEY = "safety_survey", _("Safety survey")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("name"), max_length=200)
+    source = models.CharField(
+        _("kind"), max_length=32, choices=Source.choices, default=Source.SAFETY_WALK
+    )
+    held_on = models.DateField(_("date"))
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="safety_walks",
+    )
+    visibility = models.CharField(
+        _("visibility of the findings"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PARTNERS,
+    )
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("imported for"),
+        on_delete=models.PROTECT,
+        related_name="safety_walks",
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    # The validated rows (ids, dates as ISO strings) between preview and confirmation.
+    rows = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("safety walk or survey")
+        verbose_name_plural = _("safety walks and surveys")
+        ordering = ["-held_on", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["-held_on"], condition=Q(confirmed_at__isnull=False), name="walk_held_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProblemDigestSubscription(models.Model):
+    """A partner member's opt-in to the weekly email about problems: new ones in their
+    organisations' areas and themes, and changes to those their organisations answer for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_digest"
+    )
+    created_at = models.DateTimeField(_("subscribed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weekly problem digest subscription")
+        verbose_name_plural = _("weekly problem digest subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ProblemDigestWeek(models.Model):
+    """The week a digest was sent to a user for: at most one per user and ISO week, so a
+    second run of the weekly command in the same week sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    problem_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly problem digest sent")
+        verbose_name_plural = _("weekly problem digests sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "iso_year", "iso_week"], name="problem_digest_once_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_week__gte=1, iso_week__lte=53), name="problem_digest_iso_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.iso_year}-W{self.iso_week:02d}"
+
+
 # History: who changed what, when. Trigger-based, so bulk writes are kept too.
 pghistory.track(
     pghistory.InsertEvent(),
@@ -387,5 +535,13 @@ pghistory.track(
     model_name="ProblemResponsibilityEvent",
 )(ProblemResponsibility)
 
+
+pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="SafetyWalkEvent",
+    exclude=["rows"],
+)(SafetyWalk)
 
 ProblemThemes = track_links(Problem.themes)

@@ -60,9 +60,11 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "django_tasks_db",  # the database queue behind TASKS (weekly problem digests)
     "partnership",
     "stakeholders",
     "initiatives",
+    "partnership.dashboard",  # --- Coordinator dashboard ---
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,17 @@ else:
             "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
         }
     }
+
+# --- Background tasks (django.tasks): the weekly problem digest ---------------------------
+# The database queue by default: `manage.py db_worker` runs what `send_problem_digests`
+# enqueues (see README). TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend runs
+# tasks at once, in the process that enqueues them (tests do that).
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Languages: Swedish first ----------------------------------------------------------------
 LANGUAGE_CODE = "sv"

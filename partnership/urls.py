@@ -46,6 +46,9 @@ urlpatterns += i18n_patterns(
         name="my_account_delete",
     ),
     path(_("coordinator/"), include("partnership.coordinator_urls")),
+    # --- Problems: the partners' register and the public "you said, we did" page ---
+    path(_("problems/"), include("partnership.problem_urls")),
+    path(_("you-said-we-did/"), views.public_problems, name="public_problems"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
