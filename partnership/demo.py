@@ -29,6 +29,7 @@ from partnership.models import (
     Problem,
     ProblemEndorsement,
     ProblemResponsibility,
+    SafetyWalk,
     TargetGroup,
     Theme,
 )
@@ -996,6 +997,56 @@ PROBLEMS = [
     },
 ]
 
+# A safety walk imported from its CSV file: each finding became a problem (see PROBLEMS' shape;
+# source and date come from the walk, "observed" is the walk's days before today).
+WALKS = [
+    {
+        "key": "trygghetsvandring-centrum-hosten",
+        "title": "Trygghetsvandring Vårby gård centrum, hösten",
+        "source": SW,
+        "held": 21,
+        "area": "varby-gard-centrum",
+        "visibility": PUBLIC,
+        "organization": "hubra",
+        "findings": [
+            {
+                "key": "walk-morkt-vid-pendelparkeringen",
+                "title": "Mörkt vid infarten till parkeringshuset",
+                "description": "Två av fyra lampor vid infarten lyser inte. Deltagarna undvek "
+                "att gå där.",
+                "themes": ["belysning", "fysisk-miljo"],
+                "severity": 3,
+                "status": ADDRESSED,
+                "times": ("17:00", "07:00"),
+                "endorsements": [("balder", "Vi ser samma sak från våra fastigheter.")],
+                "responsibilities": [
+                    ("balder", "lead", "Byter armaturerna och lägger till en lampa.", 30)
+                ],
+            },
+            {
+                "key": "walk-skymd-sikt-lekplatsen",
+                "title": "Skymd sikt mot lekplatsen från gångvägen",
+                "description": "Höga buskar gör att man inte ser in på lekplatsen förrän man "
+                "står vid den.",
+                "themes": ["fysisk-miljo"],
+                "severity": 2,
+                "status": RESOLVED,
+                "outcome": "Buskarna är nedklippta till knähöjd; sikten är fri.",
+            },
+            {
+                "key": "walk-klotter-gangbron",
+                "title": "Klotter på gångbron mot tunnelbanan",
+                "description": "Nytt klotter på båda sidor av gångbron; en del med hot mot "
+                "namngivna grupper.",
+                "themes": ["klotter"],
+                "severity": 3,
+                "status": OPEN,
+                "visibility": PARTNERS,
+            },
+        ],
+    },
+]
+
 # --- Initiatives -------------------------------------------------------------------------------
 PLANNED, ACTIVE, PAUSED, COMPLETED, CANCELLED = (
     Initiative.Status.PLANNED,
@@ -1766,6 +1817,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoResult:
         users = _users_load(result, organizations)
         authors = _first_admins(users)
         problems = _problems_load(result, today, areas, themes, organizations, authors)
+        problems.update(_walks_load(result, today, areas, themes, organizations, authors))
         _initiatives_load(result, today, areas, themes, groups, organizations, problems, authors)
     result.created = +result.created  # drop the zero counts
     result.accounts = [(spec["email"], _role_label(spec)) for spec in USERS]
@@ -1841,7 +1893,7 @@ def _first_admins(users: dict) -> dict:
     return authors
 
 
-def _problems_load(
+def _walks_load(
     result: DemoResult,
     today: dt.date,
     areas: dict,
@@ -1849,9 +1901,59 @@ def _problems_load(
     organizations: dict,
     authors: dict,
 ) -> dict:
-    ids = {_problem_public_id(spec["key"]): spec["key"] for spec in PROBLEMS}
+    """The demo safety walks, each with its findings as problems (as an import leaves them)."""
+    problems: dict = {}
+    for spec in WALKS:
+        public_id = uuid.uuid5(DEMO_NAMESPACE, f"walk:{spec['key']}")
+        walk = SafetyWalk.objects.filter(public_id=public_id).first()
+        if walk is None:
+            walk = SafetyWalk.objects.create(
+                public_id=public_id,
+                title=spec["title"],
+                source=spec["source"],
+                held_on=today - dt.timedelta(days=spec["held"]),
+                area=areas[spec["area"]],
+                visibility=spec["visibility"],
+                organization=organizations[spec["organization"]],
+                imported_by=authors.get(spec["organization"]),
+                file_name=f"{spec['key']}.csv",
+                confirmed_at=timezone.now(),
+            )
+            result.created["safetywalk"] += 1
+        findings = [
+            {
+                "area": spec["area"],
+                "source": spec["source"],
+                "observed": spec["held"],
+                "visibility": spec["visibility"],
+                "recorded_by": spec["organization"],
+                **finding,
+            }
+            for finding in spec["findings"]
+        ]
+        problems.update(
+            _problems_load(
+                result, today, areas, themes, organizations, authors, specs=findings, walk=walk
+            )
+        )
+    return problems
+
+
+def _problems_load(
+    result: DemoResult,
+    today: dt.date,
+    areas: dict,
+    themes: dict,
+    organizations: dict,
+    authors: dict,
+    *,
+    specs: list | None = None,
+    walk: SafetyWalk | None = None,
+) -> dict:
+    specs = PROBLEMS if specs is None else specs
+    ids = {_problem_public_id(spec["key"]): spec["key"] for spec in specs}
     problems = {ids[p.public_id]: p for p in Problem.objects.filter(public_id__in=list(ids))}
-    for spec in PROBLEMS:
+    for spec in specs:
         if spec["key"] in problems:
             continue
         latitude, longitude = spec.get("point") or (None, None)
@@ -1874,6 +1976,7 @@ def _problems_load(
             visibility=spec["visibility"],
             recorded_by_organization=organizations[spec["recorded_by"]],
             recorded_by=authors.get(spec["recorded_by"]),
+            walk=walk,
         )
         problem.themes.set([themes[slug] for slug in spec["themes"]])
         for slug, note in spec.get("endorsements", []):
