@@ -12,6 +12,11 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _no_tiles(settings):
+    settings.MAP_TILE_URL = ""  # offline: markers still work without tiles
+
+
 @pytest.fixture
 def problems(organization, other_organization, outsider):
     area = factories.AreaFactory(name="Vårby gård centrum", slug="varby-gard-centrum")
@@ -61,6 +66,10 @@ def test_partner_problem_pages_have_no_wcag_violations(
     scan(base + "walks/")
     # The record form, then the similar problems it offers before saving.
     scan(base + "new/")
+    # The point: a click on the map fills in both coordinates (typed ones work without it).
+    page.click("#problem-point-map", position={"x": 120, "y": 100})
+    assert page.input_value("#id_latitude").startswith("59.")
+    assert page.input_value("#id_longitude").startswith("17.")
     page.fill("#id_title", "Mörk gångtunnel")
     page.fill("#id_description", "Trasiga lampor.")
     page.select_option("#id_area", label="Vårby gård centrum")
