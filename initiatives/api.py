@@ -72,6 +72,8 @@ class InitiativeFilters(Schema):
     q: str | None = Field(
         None,
         max_length=200,
+        # PostgreSQL text cannot hold NUL: say so in the schema (a 400 otherwise surprises).
+        pattern=r"^[^\x00]*$",
         description=gettext_noop('Swedish full-text search: "quoted phrases", `or`, `-exclusion`.'),
     )
     theme: int | None = Field(
