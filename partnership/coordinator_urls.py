@@ -8,7 +8,8 @@ from partnership import views
 app_name = "coordinator"
 
 urlpatterns = [
-    path("", views.coordinator_organizations, name="organizations"),
+    # --- Coordinator dashboard --- (the overview is the first page a coordinator sees)
+    path("", include("partnership.dashboard.urls")),
     path(
         _("users/"),
         include(
@@ -22,6 +23,7 @@ urlpatterns = [
         _("organisations/"),
         include(
             [
+                path("", views.coordinator_organizations, name="organizations"),
                 path("<slug:slug>/", views.coordinator_organization, name="organization"),
                 path(
                     "<slug:slug>/<str:decision>/",

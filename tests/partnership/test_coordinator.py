@@ -67,9 +67,9 @@ def test_coordinator_pages_refuse_everyone_else(
 
 def test_the_main_menu_shows_coordinator_only_to_coordinators(client, member, coordinator):
     client.force_login(member)
-    assert en("coordinator:organizations") not in client.get("/en/").text
+    assert en("coordinator:dashboard:overview") not in client.get("/en/").text
     client.force_login(coordinator)
-    assert f'href="{en("coordinator:organizations")}"' in client.get("/en/").text
+    assert f'href="{en("coordinator:dashboard:overview")}"' in client.get("/en/").text
 
 
 def test_a_superuser_counts_as_a_coordinator(client):

@@ -1,0 +1,891 @@
+# ruff: noqa: S608 -- the SQL is assembled from constant fragments; every value is a parameter.
+"""The coordinator dashboard's reads: overlaps, gaps, time gaps, coverage, attention, report.
+
+Every measure is computed by PostgreSQL in one statement (joins on indexed columns, range,
+multirange and array expressions), never by looping over pairs in Python; each page then
+fetches the few rows it shows with their related objects in a fixed number of queries.
+The definitions below are also explained on each page ("Why is this listed?").
+
+**Live** (for a window, by default from today on, open-ended): planned or active, not
+archived, and the period (``Initiative.period``; an open end is ongoing) intersects the window.
+
+**Overlap**: two live initiatives whose lead organisations differ, whose periods intersect,
+that are in the same or nested areas (one's area equals, contains or lies within one of the
+other's) *or* whose points lie within :data:`NEAR_METRES` of each other, and that share a
+theme or a target group *in that place* — both conditions hold together. Candidate pairs are
+found by equality joins: on (area, theme-or-group) with one side's areas expanded to their
+ancestors (a recursive CTE over the area tree), and on (grid cell, theme-or-group) for points,
+the grid being cells of at least 300 m so that close points are in the same or a
+neighbouring cell, then checked with an equirectangular distance (exact enough below 1 km).
+Schedules coincide when the weekly slots, as ``int4multirange`` of minutes of the week,
+intersect (same weekday, intersecting hours).
+
+**Strength** ranks the pairs: 3 per shared theme, 2 per shared target group, 3 for the same
+area (2 for nested ones), 2 for points within 300 m, 3 when the schedules coincide.
+
+**Gap**: an open problem (open or being addressed, not archived) that no live initiative is
+linked to, ranked by severity, then the number of endorsing organisations, then age (oldest
+observation first). **Time gap**: an open problem linked to live initiatives which all have
+weekly times, whose own weekdays and hours (no weekdays = every day; no hours = all day; a
+span like 22:00–02:00 is split at midnight) are not all covered by those slots. An initiative
+without weekly times (lighting, cameras) is not tied to the hour and covers every hour.
+"""
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
+from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from initiatives.models import Initiative
+from partnership.models import Area, Problem, ProblemResponsibility, TargetGroup, Theme
+from stakeholders.models import Organization
+
+NEAR_METRES = 300
+STALE_DAYS = 90
+PAGE_SIZE = 100
+ATTENTION_PAGE_SIZE = 50
+# A grid cell is at least this many degrees of latitude (just over 300 m) high and as many
+# metres wide at the highest latitude among the points, so close points are neighbours.
+_CELL_DEGREES = 0.0028
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What every dashboard view is filtered by: area (with its sub-areas), theme, period."""
+
+    area: Area | None = None
+    theme: Theme | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date | None]:
+        return (self.starts_on or timezone.localdate(), self.ends_on)
+
+
+def _params(scope: Scope) -> dict:
+    starts, ends = scope.window
+    area_ids = None
+    if scope.area is not None:
+        area_ids = list(Area.objects.with_descendants(scope.area).values_list("pk", flat=True))
+    return {
+        "starts": starts,
+        "ends": ends,
+        "areas": area_ids,
+        "theme": scope.theme.pk if scope.theme else None,
+    }
+
+
+# --- SQL building blocks ---------------------------------------------------------------------
+
+# Each area with itself and every ancestor.
+_UP = """
+    up(area_id, ancestor_id) AS (
+        SELECT id, id FROM partnership_area
+        UNION ALL
+        SELECT up.area_id, a.parent_id FROM up JOIN partnership_area a ON a.id = up.ancestor_id
+        WHERE a.parent_id IS NOT NULL
+    )"""
+
+_LIVE_CONDITION = """
+    i.archived_at IS NULL AND i.status IN ('planned', 'active')
+    AND i.period && daterange(%(starts)s::date, %(ends)s::date, '[]')"""
+
+_IN_AREAS = """
+    (%(areas)s::bigint[] IS NULL OR EXISTS (
+        SELECT 1 FROM initiatives_initiative_areas s
+        WHERE s.initiative_id = i.id AND s.area_id = ANY(%(areas)s::bigint[])))"""
+
+_HAS_THEME = """
+    (%(theme)s::bigint IS NULL OR EXISTS (
+        SELECT 1 FROM initiatives_initiative_themes s
+        WHERE s.initiative_id = i.id AND s.theme_id = %(theme)s::bigint))"""
+
+_LIVE = f"""
+    live AS MATERIALIZED (
+        SELECT i.id, i.lead_organization_id AS org_id, i.period,
+               i.latitude AS lat, i.longitude AS lon, {_IN_AREAS} AS in_scope
+        FROM initiatives_initiative i
+        WHERE {_LIVE_CONDITION}
+    )"""
+
+
+def _minutes(column: str) -> str:
+    return f"(extract(hour FROM {column}) * 60 + extract(minute FROM {column}))::int"
+
+
+# A slot as minutes of the week (Monday 00:00 = 0). Slots never pass midnight; one ending at
+# 23:59 (the latest a form accepts) is taken to run to midnight.
+SLOT_RANGE = f"""int4range(
+    (s.weekday - 1) * 1440 + {_minutes("s.starts_at")},
+    (s.weekday - 1) * 1440
+        + CASE WHEN s.ends_at >= '23:59' THEN 1440 ELSE {_minutes("s.ends_at")} END)"""
+
+# When a problem happens, as minutes of the week: each of its weekdays (none = every day)
+# from time_from to time_to (none = all day); a span past midnight is split, its second part
+# on the next day (Sunday's on Monday).
+_PROBLEM_DAYS = (
+    "CASE WHEN cardinality(p.weekdays) = 0 THEN ARRAY[1,2,3,4,5,6,7]::int[] "
+    "ELSE p.weekdays::int[] END"
+)
+_FROM = f"coalesce({_minutes('p.time_from')}, 0)"
+_TO = f"coalesce({_minutes('p.time_to')}, 1440)"
+PROBLEM_WEEK = f"""(
+    SELECT range_agg(r) FROM (
+        SELECT int4range((d - 1) * 1440 + {_FROM}, (d - 1) * 1440 + {_TO}) AS r
+        FROM unnest({_PROBLEM_DAYS}) AS d WHERE {_FROM} < {_TO}
+        UNION ALL
+        SELECT int4range((d - 1) * 1440 + {_FROM}, d * 1440)
+        FROM unnest({_PROBLEM_DAYS}) AS d WHERE {_FROM} >= {_TO}
+        UNION ALL
+        SELECT int4range(mod(d, 7) * 1440, mod(d, 7) * 1440 + {_TO})
+        FROM unnest({_PROBLEM_DAYS}) AS d WHERE {_FROM} >= {_TO}
+    ) AS spans)"""
+
+
+def _distance(x: str, y: str) -> str:
+    """Metres between two points (equirectangular: exact enough at these distances)."""
+    return f"""(6371000 * sqrt(
+        power(radians({y}.lat - {x}.lat), 2)
+        + power(cos(radians(({x}.lat + {y}.lat) / 2)) * radians({y}.lon - {x}.lon), 2)))"""
+
+
+def _one_fingerprint(column: str) -> str:
+    return f"""concat_ws(':',
+        (SELECT f.period::text FROM initiatives_initiative f WHERE f.id = {column}),
+        array_to_string(ARRAY(SELECT area_id FROM initiatives_initiative_areas
+                              WHERE initiative_id = {column} ORDER BY 1), ','),
+        array_to_string(ARRAY(SELECT theme_id FROM initiatives_initiative_themes
+                              WHERE initiative_id = {column} ORDER BY 1), ','))"""
+
+
+# What a pair looks like: both initiatives' period, areas and themes, hashed.
+FINGERPRINT = (
+    f"md5({_one_fingerprint('%(a)s::bigint')} || '|' || {_one_fingerprint('%(b)s::bigint')})"
+)
+_PAIR_FINGERPRINT = f"md5({_one_fingerprint('o.a')} || '|' || {_one_fingerprint('o.b')})"
+
+_OVERLAPS = f"""
+    WITH RECURSIVE {_UP},
+    {_LIVE},
+    tags AS MATERIALIZED (
+        SELECT t.initiative_id AS id, t.theme_id AS tag
+        FROM initiatives_initiative_themes t JOIN live l ON l.id = t.initiative_id
+        UNION ALL
+        SELECT g.initiative_id, -g.targetgroup_id
+        FROM initiatives_initiative_target_groups g JOIN live l ON l.id = g.initiative_id
+    ),
+    placed AS MATERIALIZED (
+        SELECT ia.initiative_id AS id, ia.area_id, tg.tag
+        FROM initiatives_initiative_areas ia JOIN tags tg ON tg.id = ia.initiative_id
+    ),
+    grid AS MATERIALIZED (
+        SELECT {_CELL_DEGREES} AS dlat,
+               {_CELL_DEGREES} / cos(radians(LEAST(coalesce(max(abs(lat)), 0), 85))) AS dlon
+        FROM live
+    ),
+    pointed AS MATERIALIZED (
+        SELECT l.id, l.lat, l.lon, tg.tag,
+               floor(l.lat / grid.dlat)::int AS cy, floor(l.lon / grid.dlon)::int AS cx
+        FROM live l JOIN tags tg ON tg.id = l.id CROSS JOIN grid
+        WHERE l.lat IS NOT NULL
+    ),
+    candidates AS (
+        SELECT x.id AS a, y.id AS b, x.tag, true AS by_area, x.area_id = y.area_id AS same_area
+        FROM placed x
+        JOIN up ON up.ancestor_id = x.area_id
+        JOIN placed y ON y.area_id = up.area_id AND y.tag = x.tag
+        WHERE x.id <> y.id
+        UNION ALL
+        SELECT x.id, y.id, x.tag, false, false
+        FROM pointed x
+        CROSS JOIN generate_series(-1, 1) AS oy(d)
+        CROSS JOIN generate_series(-1, 1) AS ox(d)
+        JOIN pointed y ON y.cy = x.cy + oy.d AND y.cx = x.cx + ox.d AND y.tag = x.tag
+        WHERE x.id < y.id AND {_distance("x", "y")} <= {NEAR_METRES}
+    ),
+    pairs AS (
+        SELECT LEAST(a, b) AS a, GREATEST(a, b) AS b, array_agg(DISTINCT tag) AS tags,
+               count(DISTINCT tag) FILTER (WHERE tag > 0) AS theme_count,
+               count(DISTINCT tag) FILTER (WHERE tag < 0) AS group_count,
+               bool_or(by_area) AS by_area, bool_or(same_area) AS same_area
+        FROM candidates GROUP BY 1, 2
+    ),
+    weeks AS MATERIALIZED (
+        SELECT s.initiative_id AS id, range_agg({SLOT_RANGE}) AS week
+        FROM initiatives_scheduleslot s JOIN live l ON l.id = s.initiative_id
+        GROUP BY s.initiative_id
+    ),
+    overlapping AS (
+        SELECT p.a, p.b, p.same_area, p.by_area, p.tags, p.theme_count, p.group_count,
+               CASE WHEN l1.lat IS NOT NULL AND l2.lat IS NOT NULL
+                    THEN {_distance("l1", "l2")} END AS distance,
+               coalesce(w1.week && w2.week, false) AS coincide,
+               (l1.in_scope OR l2.in_scope) AS in_scope
+        FROM pairs p
+        JOIN live l1 ON l1.id = p.a
+        JOIN live l2 ON l2.id = p.b
+        LEFT JOIN weeks w1 ON w1.id = p.a
+        LEFT JOIN weeks w2 ON w2.id = p.b
+        WHERE l1.org_id <> l2.org_id AND l1.period && l2.period
+          AND (%(theme)s::bigint IS NULL OR %(theme)s::bigint = ANY(p.tags))
+    ),
+    listed AS (
+        SELECT o.*,
+               3 * o.theme_count + 2 * o.group_count
+               + CASE WHEN o.same_area THEN 3 WHEN o.by_area THEN 2 ELSE 0 END
+               + CASE WHEN o.distance <= {NEAR_METRES} THEN 2 ELSE 0 END
+               + CASE WHEN o.coincide THEN 3 ELSE 0 END AS strength,
+               d.id AS decision_id,
+               (d.id IS NOT NULL AND d.fingerprint = {_PAIR_FINGERPRINT}) AS decided
+        FROM overlapping o
+        LEFT JOIN dashboard_overlapdecision d
+               ON d.initiative_a_id = o.a AND d.initiative_b_id = o.b
+        WHERE o.in_scope
+    )"""
+
+_OVERLAP_COLUMNS = [
+    "a",
+    "b",
+    "same_area",
+    "by_area",
+    "tags",
+    "distance",
+    "coincide",
+    "strength",
+    "decision_id",
+    "decided",
+]
+
+
+def _execute(sql: str, params: dict) -> list[tuple]:
+    """Run one dashboard statement with room to hash (the pair joins are large)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _stream(sql: str, params: dict, size: int = 2000):
+    """Rows of a large statement, fetched in chunks through a server-side cursor."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield from rows
+
+
+class _Counted:
+    def __init__(self, total: int):
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+
+def _page(rows: list, total: int, number: int, per_page: int) -> Page:
+    paginator = Paginator(_Counted(total), per_page)
+    return Page(rows, number, paginator)
+
+
+def _page_number(value, total_cap: int = 10**6) -> int:
+    try:
+        return max(1, min(int(value), total_cap))
+    except (TypeError, ValueError):
+        return 1
+
+
+# --- Overlaps -------------------------------------------------------------------------------
+
+
+@dataclass
+class OverlapPair:
+    a: Initiative
+    b: Initiative
+    same_area: bool
+    nested: bool
+    distance: float | None
+    themes: list
+    groups: list
+    coincide: bool
+    strength: int
+    decision: object = None
+    cluster: int | None = None
+
+    @property
+    def near(self) -> bool:
+        return self.distance is not None and self.distance <= NEAR_METRES
+
+    @property
+    def shared_areas(self) -> list:
+        """Areas both initiatives name; for nested ones, both sides' areas."""
+        mine = {area.pk for area in self.b.areas.all()}
+        return [area for area in self.a.areas.all() if area.pk in mine]
+
+
+@dataclass
+class OverlapResult:
+    page: Page
+    open_total: int
+    decided_total: int
+    clusters: list
+
+
+def overlap_counts(scope: Scope) -> tuple[int, int]:
+    """(open pairs, decided pairs) in the scope."""
+    sql = f"""{_OVERLAPS}
+        SELECT count(*) FILTER (WHERE NOT decided), count(*) FILTER (WHERE decided) FROM listed"""
+    return tuple(_execute(sql, _params(scope))[0])
+
+
+def overlaps(scope: Scope, *, decided: bool = False, page: int = 1) -> OverlapResult:
+    """One page of open (or decided) overlapping pairs, strongest first, with both totals.
+    Four queries for the rows (plus the area subtree when filtering by area) whatever the
+    number of pairs: the pairs, the initiatives with their links, the vocabulary, the
+    decisions."""
+    number = _page_number(page)
+    params = {**_params(scope), "decided": decided, "limit": PAGE_SIZE}
+    params["offset"] = (number - 1) * PAGE_SIZE
+    # ``listed`` is used twice, so PostgreSQL computes it once; the totals come with the page
+    # (a row of NULLs when the page is empty).
+    sql = f"""{_OVERLAPS},
+        totals AS (
+            SELECT count(*) FILTER (WHERE NOT decided) AS open_total,
+                   count(*) FILTER (WHERE decided) AS decided_total
+            FROM listed
+        )
+        SELECT page.*, totals.open_total, totals.decided_total
+        FROM totals LEFT JOIN LATERAL (
+            SELECT {", ".join(_OVERLAP_COLUMNS)} FROM listed
+            WHERE decided = %(decided)s
+            ORDER BY strength DESC, a, b
+            LIMIT %(limit)s OFFSET %(offset)s
+        ) AS page ON true"""
+    rows = _execute(sql, params)
+    open_total, decided_total = rows[0][-2], rows[0][-1]
+    total = decided_total if decided else open_total
+    rows = [row for row in rows if row[0] is not None]
+    if not rows and number > 1:
+        return OverlapResult(_page([], total, 1, PAGE_SIZE), open_total, decided_total, [])
+    pairs = _pairs_from_rows(rows)
+    clusters = _clusters(pairs)
+    page_ = _page(pairs, total, number, PAGE_SIZE)
+    return OverlapResult(page_, open_total, decided_total, clusters)
+
+
+def _pairs_from_rows(rows: list[tuple]) -> list[OverlapPair]:
+    from partnership.dashboard.models import OverlapDecision
+
+    ids = {row[0] for row in rows} | {row[1] for row in rows}
+    initiatives = {
+        i.pk: i
+        for i in Initiative.objects.filter(pk__in=ids)
+        .select_related("lead_organization")
+        .prefetch_related("areas", "themes", "target_groups", "slots")
+    }
+    themes = {t.pk: t for t in Theme.objects.all()}
+    groups = {g.pk: g for g in TargetGroup.objects.all()}
+    decision_ids = [row[8] for row in rows if row[8]]
+    decisions = (
+        OverlapDecision.objects.select_related("decided_by").in_bulk(decision_ids)
+        if decision_ids
+        else {}
+    )
+    pairs = []
+    for row in rows:
+        a, b, same, by_area, tags, distance, coincide, strength, decision_id = row[:9]
+        # Themes are the positive tags, target groups the negated ones.
+        theme_ids = sorted(t for t in tags if t > 0)
+        group_ids = sorted(-t for t in tags if t < 0)
+        pairs.append(
+            OverlapPair(
+                a=initiatives[a],
+                b=initiatives[b],
+                same_area=same,
+                nested=by_area and not same,
+                distance=distance,
+                themes=[themes[t] for t in theme_ids if t in themes],
+                groups=[groups[g] for g in group_ids if g in groups],
+                coincide=coincide,
+                strength=strength,
+                decision=decisions.get(decision_id),
+            )
+        )
+    return pairs
+
+
+def _clusters(pairs: list[OverlapPair]) -> list[list[Initiative]]:
+    """Connected components (more than two initiatives) over the listed pairs, for display;
+    each pair gets its cluster number."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair in pairs:
+        parent[find(pair.a.pk)] = find(pair.b.pk)
+    members: dict[int, dict[int, Initiative]] = defaultdict(dict)
+    for pair in pairs:
+        root = find(pair.a.pk)
+        members[root][pair.a.pk] = pair.a
+        members[root][pair.b.pk] = pair.b
+    clusters, number_of = [], {}
+    for root, initiatives in members.items():
+        if len(initiatives) > 2:
+            clusters.append(sorted(initiatives.values(), key=lambda i: i.title))
+            number_of[root] = len(clusters)
+    for pair in pairs:
+        pair.cluster = number_of.get(find(pair.a.pk))
+    return clusters
+
+
+def overlap_rows(scope: Scope, *, decided: bool | None = None):
+    """Every pair (for CSV), strongest first: (a, b, same_area, by_area, themes, groups,
+    distance, coincide, strength, decided) with titles and organisations joined in."""
+    sql = f"""{_OVERLAPS}
+        SELECT o.a, ia.title, oa.name, o.b, ib.title, ob.name, o.same_area, o.by_area,
+               ARRAY(SELECT t.name_sv FROM partnership_theme t WHERE t.id = ANY(o.tags)
+                     ORDER BY t.position, t.name_sv),
+               ARRAY(SELECT g.name_sv FROM partnership_targetgroup g WHERE -g.id = ANY(o.tags)
+                     ORDER BY g.position, g.name_sv),
+               round(o.distance::numeric), o.coincide, o.strength, o.decided, d.decision, d.note
+        FROM listed o
+        JOIN initiatives_initiative ia ON ia.id = o.a
+        JOIN initiatives_initiative ib ON ib.id = o.b
+        JOIN stakeholders_organization oa ON oa.id = ia.lead_organization_id
+        JOIN stakeholders_organization ob ON ob.id = ib.lead_organization_id
+        LEFT JOIN dashboard_overlapdecision d ON d.id = o.decision_id
+        WHERE %(decided)s::boolean IS NULL OR o.decided = %(decided)s::boolean
+        ORDER BY o.strength DESC, o.a, o.b"""
+    return _stream(sql, {**_params(scope), "decided": decided})
+
+
+def pair_fingerprint(a_id: int, b_id: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {FINGERPRINT}", {"a": a_id, "b": b_id})
+        return cursor.fetchone()[0]
+
+
+def overlap_pair(a_id: int, b_id: int) -> OverlapPair | None:
+    """The pair as it overlaps now (whatever the filters), or None when it does not."""
+    a_id, b_id = sorted((a_id, b_id))
+    sql = f"""{_OVERLAPS}
+        SELECT {", ".join(_OVERLAP_COLUMNS)} FROM listed WHERE a = %(a)s AND b = %(b)s"""
+    rows = _execute(sql, {**_params(Scope()), "a": a_id, "b": b_id})
+    return _pairs_from_rows(rows)[0] if rows else None
+
+
+# --- Gaps and time gaps ------------------------------------------------------------------------
+
+_OPEN_PROBLEMS = """
+    open_problems AS (
+        SELECT p.* FROM partnership_problem p
+        WHERE p.archived_at IS NULL AND p.status IN ('open', 'being_addressed')
+          AND (%(areas)s::bigint[] IS NULL OR p.area_id = ANY(%(areas)s::bigint[]))
+          AND (%(theme)s::bigint IS NULL OR EXISTS (
+              SELECT 1 FROM partnership_problem_themes pt
+              WHERE pt.problem_id = p.id AND pt.theme_id = %(theme)s::bigint))
+    )"""
+
+_LIVE_IDS = f"""
+    live AS MATERIALIZED (SELECT i.id FROM initiatives_initiative i WHERE {_LIVE_CONDITION})"""
+
+_RANK = """ORDER BY p.severity DESC, endorsements DESC,
+                 coalesce(p.observed_on, p.created_at::date) ASC, p.id"""
+
+_GAPS = f"""
+    WITH {_LIVE_IDS}, {_OPEN_PROBLEMS}
+    SELECT p.id,
+           (SELECT count(*) FROM partnership_problemendorsement e WHERE e.problem_id = p.id)
+               AS endorsements,
+           count(*) OVER () AS total
+    FROM open_problems p
+    WHERE NOT EXISTS (
+        SELECT 1 FROM initiatives_initiative_problems ip JOIN live l ON l.id = ip.initiative_id
+        WHERE ip.problem_id = p.id)
+    {_RANK}"""
+
+_TIME_GAPS = f"""
+    WITH {_LIVE_IDS}, {_OPEN_PROBLEMS},
+    links AS (
+        SELECT ip.problem_id, ip.initiative_id
+        FROM initiatives_initiative_problems ip JOIN live l ON l.id = ip.initiative_id
+    ),
+    covered AS (
+        SELECT k.problem_id, bool_or(s.id IS NULL) AS untimed,
+               range_agg({SLOT_RANGE}) FILTER (WHERE s.id IS NOT NULL) AS week
+        FROM links k LEFT JOIN initiatives_scheduleslot s ON s.initiative_id = k.initiative_id
+        GROUP BY k.problem_id
+    ),
+    gaps AS (
+        SELECT p.*, {PROBLEM_WEEK} - c.week AS uncovered
+        FROM open_problems p JOIN covered c ON c.problem_id = p.id
+        WHERE NOT c.untimed
+    )
+    SELECT p.id,
+           (SELECT count(*) FROM partnership_problemendorsement e WHERE e.problem_id = p.id)
+               AS endorsements,
+           count(*) OVER () AS total, p.uncovered
+    FROM gaps p
+    WHERE NOT isempty(p.uncovered)
+    {_RANK}"""
+
+
+@dataclass
+class GapRow:
+    problem: Problem
+    endorsements: int
+    uncovered: list | None = None
+
+    @property
+    def age_days(self) -> int:
+        since = self.problem.observed_on or timezone.localdate(self.problem.created_at)
+        return (timezone.localdate() - since).days
+
+
+def _problems(ids: list[int]) -> dict[int, Problem]:
+    return {
+        p.pk: p
+        for p in Problem.objects.filter(pk__in=ids)
+        .select_related("area", "recorded_by_organization")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "responsibilities",
+                queryset=ProblemResponsibility.objects.select_related("organization").order_by(
+                    "role", "organization__name"
+                ),
+            ),
+        )
+    }
+
+
+def _gap_page(sql: str, scope: Scope, page, per_page: int) -> Page:
+    number = _page_number(page)
+    limited = f"{sql} LIMIT %(limit)s OFFSET %(offset)s"
+    params = {**_params(scope), "limit": per_page, "offset": (number - 1) * per_page}
+    rows = _execute(limited, params)
+    if not rows and number > 1:
+        number, params["offset"] = 1, 0
+        rows = _execute(limited, params)
+    problems = _problems([row[0] for row in rows])
+    gap_rows = [
+        GapRow(problems[row[0]], row[1], week_spans(row[3]) if len(row) > 3 else None)
+        for row in rows
+    ]
+    return _page(gap_rows, rows[0][2] if rows else 0, number, per_page)
+
+
+def gaps(scope: Scope, *, page=1, per_page: int = PAGE_SIZE) -> Page:
+    """Open problems no live initiative addresses, most severe, most endorsed, oldest first."""
+    return _gap_page(_GAPS, scope, page, per_page)
+
+
+def time_gaps(scope: Scope, *, page=1, per_page: int = PAGE_SIZE) -> Page:
+    """Open problems addressed on paper whose days and hours the initiatives' slots miss;
+    each row has ``uncovered``: (weekday, from, to) spans."""
+    return _gap_page(_TIME_GAPS, scope, page, per_page)
+
+
+def gap_rows(scope: Scope, *, time: bool = False):
+    """Every gap (or time gap) for CSV: problem id, endorsements, total[, uncovered]."""
+    rows = list(_stream(_TIME_GAPS if time else _GAPS, _params(scope)))
+    problems = _problems([row[0] for row in rows])
+    for row in rows:
+        yield GapRow(problems[row[0]], row[1], week_spans(row[3]) if time else None)
+
+
+def week_spans(multirange) -> list[tuple[int, dt.time, dt.time | None]]:
+    """Minutes of the week as (ISO weekday, from, to) spans, split at midnight; ``to`` None
+    means until midnight."""
+    spans = []
+    if isinstance(multirange, str):  # psycopg2 returns a multirange as its text
+        bounds = [(int(a), int(b)) for a, b in re.findall(r"\[(\d+),(\d+)\)", multirange)]
+    else:
+        bounds = [(span.lower, span.upper) for span in multirange or ()]
+    for lower, upper in bounds:
+        while lower < upper:
+            day, start = divmod(lower, 1440)
+            end = min(upper, (day + 1) * 1440)
+            to_minute = end - day * 1440
+            spans.append(
+                (
+                    day + 1,
+                    dt.time(start // 60, start % 60),
+                    None if to_minute == 1440 else dt.time(to_minute // 60, to_minute % 60),
+                )
+            )
+            lower = end
+    return spans
+
+
+# --- Coverage matrix --------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageCell:
+    theme: Theme | None
+    initiatives: int
+    problems: int
+
+    @property
+    def gap(self) -> bool:
+        return self.problems > 0 and self.initiatives == 0
+
+
+@dataclass
+class CoverageRow:
+    area: Area
+    cells: list
+    total: CoverageCell
+
+
+_COVERAGE = f"""
+    WITH RECURSIVE {_UP},
+    {_LIVE_IDS},
+    initiative_cells AS (
+        SELECT DISTINCT up.ancestor_id AS row_id, t.theme_id, l.id
+        FROM live l
+        JOIN initiatives_initiative_areas ia ON ia.initiative_id = l.id
+        JOIN up ON up.area_id = ia.area_id AND up.ancestor_id = ANY(%(rows)s::bigint[])
+        JOIN initiatives_initiative_themes t ON t.initiative_id = l.id
+    ),
+    problem_cells AS (
+        SELECT DISTINCT up.ancestor_id AS row_id, t.theme_id, p.id
+        FROM partnership_problem p
+        JOIN up ON up.area_id = p.area_id AND up.ancestor_id = ANY(%(rows)s::bigint[])
+        JOIN partnership_problem_themes t ON t.problem_id = p.id
+        WHERE p.archived_at IS NULL AND p.status IN ('open', 'being_addressed')
+    ),
+    cells AS (
+        SELECT row_id, theme_id, id AS initiative_id, NULL::bigint AS problem_id
+        FROM initiative_cells
+        UNION ALL
+        SELECT row_id, theme_id, NULL, id FROM problem_cells
+    )
+    SELECT row_id, theme_id, count(DISTINCT initiative_id), count(DISTINCT problem_id)
+    FROM cells
+    WHERE %(theme)s::bigint IS NULL OR theme_id = %(theme)s::bigint
+    GROUP BY GROUPING SETS ((row_id, theme_id), (row_id), (theme_id), ())"""
+
+
+@dataclass
+class Coverage:
+    rows: list
+    themes: list
+    theme_totals: list
+    total: CoverageCell
+
+
+def coverage_rows_for(area: Area | None) -> list[Area]:
+    """The rows of the matrix: the chosen area's sub-areas and the area itself (each counting
+    its whole subtree), or the top-level areas."""
+    if area is None:
+        return list(Area.objects.filter(parent__isnull=True).order_by("name"))
+    return [area, *Area.objects.filter(parent=area).order_by("name")]
+
+
+def coverage(scope: Scope) -> Coverage:
+    """Live initiatives and open problems per area (with sub-areas) and theme."""
+    areas = coverage_rows_for(scope.area)
+    themes = [scope.theme] if scope.theme else list(Theme.objects.all())
+    params = {**_params(scope), "rows": [a.pk for a in areas]}
+    counts = {(r, t): (i, p) for r, t, i, p in _execute(_COVERAGE, params)}
+
+    def cell(row_id, theme):
+        i, p = counts.get((row_id, theme.pk if theme else None), (0, 0))
+        return CoverageCell(theme, i, p)
+
+    rows = [CoverageRow(a, [cell(a.pk, t) for t in themes], cell(a.pk, None)) for a in areas]
+    return Coverage(rows, themes, [cell(None, t) for t in themes], cell(None, None))
+
+
+# --- Attention lists --------------------------------------------------------------------------
+
+
+def _live_initiatives(scope: Scope):
+    starts, ends = scope.window
+    from django.db.backends.postgresql.psycopg_any import DateRange
+
+    queryset = Initiative.objects.active().filter(
+        status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE],
+        period__overlap=DateRange(starts, ends, "[]"),
+    )
+    if scope.area is not None:
+        areas = Initiative.areas.through.objects.filter(
+            initiative_id=OuterRef("pk"), area__in=Area.objects.with_descendants(scope.area)
+        )
+        queryset = queryset.filter(Exists(areas))
+    if scope.theme is not None:
+        themes = Initiative.themes.through.objects.filter(
+            initiative_id=OuterRef("pk"), theme_id=scope.theme.pk
+        )
+        queryset = queryset.filter(Exists(themes))
+    return queryset
+
+
+def stale_initiatives(scope: Scope):
+    """Live initiatives without a progress update for :data:`STALE_DAYS` days (counting from
+    registration when there is none), the longest silent first; ``last_news`` annotated."""
+    cutoff = timezone.localdate() - dt.timedelta(days=STALE_DAYS)
+    return (
+        _live_initiatives(scope)
+        .annotate(last_news=Coalesce(Max("updates__happened_on"), TruncDate("created_at")))
+        .filter(last_news__lt=cutoff)
+        .select_related("lead_organization")
+        .order_by("last_news", "title", "pk")
+    )
+
+
+def unlinked_initiatives(scope: Scope):
+    """Live initiatives not linked to any problem."""
+    links = Initiative.problems.through.objects.filter(initiative_id=OuterRef("pk"))
+    return (
+        _live_initiatives(scope)
+        .filter(~Exists(links))
+        .select_related("lead_organization")
+        .order_by("lead_organization__name", "title", "pk")
+    )
+
+
+def idle_organizations(scope: Scope):
+    """Approved organisations leading or partnering in no live initiative (in the period);
+    filtered by the areas and themes they say they work on."""
+    live = _live_initiatives(Scope(starts_on=scope.starts_on, ends_on=scope.ends_on))
+    leading = live.filter(lead_organization_id=OuterRef("pk"))
+    partnering = Initiative.partner_organizations.through.objects.filter(
+        organization_id=OuterRef("pk"), initiative__in=live
+    )
+    queryset = Organization.objects.approved().filter(~Exists(leading), ~Exists(partnering))
+    if scope.area is not None:
+        queryset = queryset.filter(
+            Exists(
+                Organization.areas.through.objects.filter(
+                    organization_id=OuterRef("pk"),
+                    area__in=Area.objects.with_descendants(scope.area),
+                )
+            )
+        )
+    if scope.theme is not None:
+        queryset = queryset.filter(
+            Exists(
+                Organization.themes.through.objects.filter(
+                    organization_id=OuterRef("pk"), theme_id=scope.theme.pk
+                )
+            )
+        )
+    return queryset.order_by("name", "pk")
+
+
+def attention_page(queryset, page, per_page: int = ATTENTION_PAGE_SIZE) -> Page:
+    return Paginator(queryset, per_page).get_page(page)
+
+
+# --- Overview and report ----------------------------------------------------------------------
+
+
+def overview(scope: Scope) -> dict:
+    """The numbers on the dashboard's first page."""
+    open_pairs, decided_pairs = overlap_counts(scope)
+    cov = coverage(scope)
+    return {
+        "open_overlaps": open_pairs,
+        "decided_overlaps": decided_pairs,
+        "gaps": gaps(scope, per_page=5),
+        "time_gaps": time_gaps(scope, per_page=5).paginator.count,
+        "coverage_gaps": sum(1 for row in cov.rows for c in row.cells if c.gap),
+        "stale": stale_initiatives(scope).count(),
+        "unlinked": unlinked_initiatives(scope).count(),
+        "idle": idle_organizations(scope).count(),
+    }
+
+
+def _scoped_initiatives(scope: Scope):
+    """Not archived, in the area (with sub-areas) and theme, whatever the status."""
+    queryset = Initiative.objects.active()
+    if scope.area is not None:
+        areas = Initiative.areas.through.objects.filter(
+            initiative_id=OuterRef("pk"), area__in=Area.objects.with_descendants(scope.area)
+        )
+        queryset = queryset.filter(Exists(areas))
+    if scope.theme is not None:
+        themes = Initiative.themes.through.objects.filter(
+            initiative_id=OuterRef("pk"), theme_id=scope.theme.pk
+        )
+        queryset = queryset.filter(Exists(themes))
+    return queryset.select_related("lead_organization").order_by("starts_on", "title", "pk")
+
+
+def started_initiatives(scope: Scope):
+    """Initiatives (any status but archived) that started in the period."""
+    starts, ends = scope.window
+    queryset = _scoped_initiatives(scope).filter(starts_on__gte=starts)
+    return queryset.filter(starts_on__lte=ends) if ends else queryset
+
+
+def ended_initiatives(scope: Scope):
+    """Initiatives (any status but archived) that ended in the period."""
+    starts, ends = scope.window
+    queryset = _scoped_initiatives(scope).filter(ends_on__gte=starts)
+    queryset = queryset.filter(ends_on__lte=ends) if ends else queryset
+    return queryset.order_by("ends_on", "title", "pk")
+
+
+def open_problems_with_responsibility(scope: Scope):
+    """Open problems (open or being addressed) with who answers for them, most severe first."""
+    problems = Problem.objects.open()
+    if scope.area is not None:
+        problems = problems.in_area(scope.area)
+    if scope.theme is not None:
+        problems = problems.filter(
+            Exists(
+                Problem.themes.through.objects.filter(
+                    problem_id=OuterRef("pk"), theme_id=scope.theme.pk
+                )
+            )
+        )
+    return (
+        problems.select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=ProblemResponsibility.objects.select_related("organization").order_by(
+                    "role", "organization__name"
+                ),
+            )
+        )
+        .order_by("-severity", "created_at", "pk")
+    )
+
+
+REPORT_ROWS = 50
+
+
+def report(scope: Scope) -> dict:
+    """The partnership report for a period (lägesbild): counts per area and theme, open
+    problems and who is responsible, gaps, decided overlaps, initiatives started and ended."""
+    started = started_initiatives(scope)
+    ended = ended_initiatives(scope)
+    problems = open_problems_with_responsibility(scope)
+    return {
+        "coverage": coverage(scope),
+        "live_count": _live_initiatives(scope).count(),
+        "open_problem_count": problems.count(),
+        "open_problems": list(problems[:REPORT_ROWS]),
+        "gaps": gaps(scope, per_page=20),
+        "overlaps": overlaps(scope, decided=True),
+        "started_count": started.count(),
+        "started": list(started[:REPORT_ROWS]),
+        "ended_count": ended.count(),
+        "ended": list(ended[:REPORT_ROWS]),
+    }
