@@ -67,7 +67,7 @@ def test_partner_problem_pages_have_no_wcag_violations(
     # The record form, then the similar problems it offers before saving.
     scan(base + "new/")
     # The point: a click on the map fills in both coordinates (typed ones work without it).
-    page.click("#problem-point-map", position={"x": 120, "y": 100})
+    page.click("#point-picker", position={"x": 120, "y": 100})
     assert page.input_value("#id_latitude").startswith("59.")
     assert page.input_value("#id_longitude").startswith("17.")
     page.fill("#id_title", "Mörk gångtunnel")
