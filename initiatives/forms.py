@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
+from partnership.forms import CoordinateField, PointFormMixin
 from partnership.models import Visibility
 
 # --- Finding initiatives ------------------------------------------------------------------------
@@ -111,31 +112,10 @@ class JoinRequestDecisionForm(forms.Form):
 
 
 # --- Registering and editing ---------------------------------------------------------------------
-OUTSIDE_BOUNDS = _(
-    "This point is outside the partnership's area (latitude %(south)s–%(north)s, "
-    "longitude %(west)s–%(east)s)."
-)
-
-
-class CoordinateField(forms.FloatField):
-    """A decimal coordinate typed by hand; accepts a decimal comma (59,2712) too."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
-
-
 PROBLEM_CHOICES = 200
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(PointFormMixin, forms.ModelForm):
     """Register or edit an initiative. The lead organisation is one of the user's approved
     organisations (coordinators: any approved one); partner organisations are approved
     organisations other than the lead; problems are those the user may see. ``version`` is
@@ -252,36 +232,12 @@ class InitiativeForm(forms.ModelForm):
     def fieldsets(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
 
-    def clean_latitude(self):
-        return self._in_bounds("latitude", 0, 2)
-
-    def clean_longitude(self):
-        return self._in_bounds("longitude", 1, 3)
-
-    def _in_bounds(self, name, low, high):
-        from django.conf import settings
-
-        value = self.cleaned_data.get(name)
-        bounds = settings.MAP_BOUNDS
-        if value is not None and not (bounds[low] <= value <= bounds[high]):
-            south, west, north, east = bounds
-            raise forms.ValidationError(
-                OUTSIDE_BOUNDS % {"south": south, "west": west, "north": north, "east": east},
-                code="outside_bounds",
-            )
-        return value
-
     def clean(self):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end date cannot be before the start date."))
-        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
-        if (latitude is None) != (longitude is None) and not (
-            self.has_error("latitude") or self.has_error("longitude")
-        ):
-            missing = "longitude" if longitude is None else "latitude"
-            self.add_error(missing, _("Give both latitude and longitude, or neither."))
+        self.clean_point(cleaned)
         lead, partners = cleaned.get("lead_organization"), cleaned.get("partner_organizations")
         if lead is not None and partners and lead in partners:
             self.add_error(

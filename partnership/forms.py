@@ -4,7 +4,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.forms import CoordinateField
 from partnership import problem_import
 from partnership.models import (
     Area,
@@ -25,6 +24,54 @@ OUTSIDE_BOUNDS = _(
 )
 
 
+class CoordinateField(forms.FloatField):
+    """A decimal coordinate typed by hand; accepts a decimal comma (59,2712) too."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+class PointFormMixin:
+    """For a form with optional ``latitude`` and ``longitude`` (``CoordinateField``s): each
+    within the partnership's ``MAP_BOUNDS``, and both or neither (call ``clean_point`` from
+    ``clean``). Initiatives and problems share it."""
+
+    def _in_bounds(self, name, low, high):
+        from django.conf import settings
+
+        value = self.cleaned_data.get(name)
+        bounds = settings.MAP_BOUNDS
+        if value is not None and not (bounds[low] <= value <= bounds[high]):
+            south, west, north, east = bounds
+            raise forms.ValidationError(
+                OUTSIDE_BOUNDS % {"south": south, "west": west, "north": north, "east": east},
+                code="outside_bounds",
+            )
+        return value
+
+    def clean_latitude(self):
+        return self._in_bounds("latitude", 0, 2)
+
+    def clean_longitude(self):
+        return self._in_bounds("longitude", 1, 3)
+
+    def clean_point(self, cleaned: dict) -> None:
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None) and not (
+            self.has_error("latitude") or self.has_error("longitude")
+        ):
+            missing = "longitude" if longitude is None else "latitude"
+            self.add_error(missing, _("Give both latitude and longitude, or neither."))
+
+
 def _organization_field(form, name: str, organizations, label) -> None:
     """One of ``organizations``; hidden (and preset) when there is only one."""
     field = form.fields[name]
@@ -39,7 +86,7 @@ def _organization_field(form, name: str, organizations, label) -> None:
         field.required = False  # ``clean_organization`` fills it in
 
 
-class ProblemForm(forms.ModelForm):
+class ProblemForm(PointFormMixin, forms.ModelForm):
     """Record a problem. ``organizations`` are those the user may record for (their approved
     ones; coordinators any approved one). The point is optional: typed coordinates, or a
     click on the map that fills them in."""
@@ -131,32 +178,9 @@ class ProblemForm(forms.ModelForm):
             raise forms.ValidationError(_("The date cannot be in the future."))
         return observed_on
 
-    def _in_bounds(self, name, low, high):
-        from django.conf import settings
-
-        value = self.cleaned_data.get(name)
-        bounds = settings.MAP_BOUNDS
-        if value is not None and not (bounds[low] <= value <= bounds[high]):
-            south, west, north, east = bounds
-            raise forms.ValidationError(
-                OUTSIDE_BOUNDS % {"south": south, "west": west, "north": north, "east": east}
-            )
-        return value
-
-    def clean_latitude(self):
-        return self._in_bounds("latitude", 0, 2)
-
-    def clean_longitude(self):
-        return self._in_bounds("longitude", 1, 3)
-
     def clean(self):
         cleaned = super().clean()
-        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
-        if (latitude is None) != (longitude is None) and not (
-            self.has_error("latitude") or self.has_error("longitude")
-        ):
-            missing = "longitude" if longitude is None else "latitude"
-            self.add_error(missing, _("Give both latitude and longitude, or neither."))
+        self.clean_point(cleaned)
         time_from, time_to = cleaned.get("time_from"), cleaned.get("time_to")
         if (time_from is None) != (time_to is None):
             missing = "time_to" if time_to is None else "time_from"
