@@ -193,6 +193,29 @@ class ProblemForm(PointFormMixin, forms.ModelForm):
         """Reported next to the fields (see ``clean``)."""
 
 
+class ProblemEditForm(ProblemForm):
+    """Correct a recorded problem: the same fields except who recorded it; ``version`` is the
+    version the form was loaded with (optimistic locking, checked by the service)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
+
+    FIELDSETS = [
+        (_("What"), ["title", "description", "themes", "severity"]),
+        *ProblemForm.FIELDSETS[1:],
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, organizations=[], **kwargs)
+        del self.fields["organization"]
+        self.fields["version"].initial = self.instance.version
+        self.fields["observed_on"].initial = None
+
+    def clean_organization(self):
+        return None
+
+
 class EndorseForm(forms.ModelForm):
     """ "We see this too", for one of ``organizations`` (see
     ``permissions.organizations_endorsing_for``), with an optional note."""

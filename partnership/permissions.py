@@ -318,6 +318,16 @@ def can_take_responsibility(user: User, problem) -> bool:
     return bool(organizations_responsible_for(user, problem))
 
 
+def can_edit_problem(user: User, problem) -> bool:
+    """Members of the (approved) organisation that recorded the problem correct its details
+    (what, where, when, severity, visibility), archive a mistaken or duplicate one and
+    restore it; coordinators may too. Status, endorsements and responsibilities have their
+    own rules."""
+    return is_coordinator(user) or problem.recorded_by_organization_id in partner_organization_ids(
+        user
+    )
+
+
 def can_change_problem_status(user: User, problem) -> bool:
     """Members of the organisation that recorded the problem or of one responsible for it
     move it along (open → being addressed → resolved or dismissed, and reopen it);

@@ -44,6 +44,9 @@ urlpatterns = [
                     name="unlink_initiative",
                 ),
                 path(_("history/"), views.problem_history, name="history"),
+                path(_("edit/"), views.problem_edit, name="edit"),
+                path(_("archive/"), views.problem_archive, name="archive"),
+                path(_("restore/"), views.problem_restore, name="restore"),
             ]
         ),
     ),

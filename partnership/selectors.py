@@ -48,7 +48,24 @@ def problem_for_page(*, public_id, user):
     """One problem the user may see, with everything its page shows: endorsements (and
     their organisations), responsibilities ("who does what by when"), the initiatives that
     address it (only those the user may see) and its themes. None when the user may not know
-    it exists."""
+    it exists; its editors also reach it archived."""
+    from partnership.permissions import can_edit_problem
+
+    found = (
+        _problem_page_queryset(Problem.objects.visible_to(user), user)
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is not None or not user.is_authenticated:
+        return found
+    # Its editors (``can_edit_problem``) also reach an archived problem, to restore it.
+    archived = _problem_page_queryset(
+        Problem.objects.filter(archived_at__isnull=False, public_id=public_id), user
+    ).first()
+    return archived if archived is not None and can_edit_problem(user, archived) else None
+
+
+def _problem_page_queryset(problems, user):
     from django.db.models import Prefetch
 
     from partnership.models import ProblemEndorsement, ProblemResponsibility
@@ -56,27 +73,21 @@ def problem_for_page(*, public_id, user):
     initiatives = (
         Initiative.objects.visible_to(user).select_related("lead_organization").order_by("title")
     )
-    return (
-        Problem.objects.visible_to(user)
-        .filter(public_id=public_id)
-        .select_related("area", "recorded_by_organization", "walk")
-        .prefetch_related(
-            "themes",
-            Prefetch(
-                "endorsements",
-                queryset=ProblemEndorsement.objects.select_related("organization").order_by(
-                    "created_at"
-                ),
+    return problems.select_related("area", "recorded_by_organization", "walk").prefetch_related(
+        "themes",
+        Prefetch(
+            "endorsements",
+            queryset=ProblemEndorsement.objects.select_related("organization").order_by(
+                "created_at"
             ),
-            Prefetch(
-                "responsibilities",
-                queryset=ProblemResponsibility.objects.select_related("organization").order_by(
-                    "-role", "created_at"
-                ),
+        ),
+        Prefetch(
+            "responsibilities",
+            queryset=ProblemResponsibility.objects.select_related("organization").order_by(
+                "-role", "created_at"
             ),
-            Prefetch("initiatives", queryset=initiatives, to_attr="visible_initiatives"),
-        )
-        .first()
+        ),
+        Prefetch("initiatives", queryset=initiatives, to_attr="visible_initiatives"),
     )
 
 

@@ -214,6 +214,64 @@ def problem_change_status(
     return locked
 
 
+@transaction.atomic
+def problem_edit(*, problem: Problem, data: dict, actor: User, version: int | None) -> Problem:
+    """Correct a problem's details (``ProblemEditForm``'s fields: what, where, when,
+    severity, visibility, themes), for members of the organisation that recorded it and
+    coordinators. Optimistic locking: ``version`` is the version the form was loaded with;
+    a save on top of someone else's newer change (an edit, a status change, a new
+    responsibility …) is refused and nothing is written."""
+    from partnership.permissions import can_edit_problem
+
+    locked = _lock(problem)
+    if not can_edit_problem(actor, locked):
+        raise ValidationError(_("You cannot edit this problem."))
+    if version is None or version != locked.version:
+        raise ValidationError(
+            _(
+                "Someone changed this problem while you were editing it, so your changes were "
+                "not saved. Your input is kept below: check it against the problem's page and "
+                "save again."
+            ),
+            code="stale",
+        )
+    with pghistory.context(user=actor.pk):
+        for name in _PROBLEM_FIELDS:
+            if name in data:
+                setattr(locked, name, data[name])
+        locked.version += 1
+        locked.save()
+        locked.themes.set(data.get("themes") or [])
+    return locked
+
+
+@transaction.atomic
+def problem_archive(*, problem: Problem, actor: User) -> bool:
+    """Archive a mistaken or duplicate problem: it leaves every list, page and count except
+    for its editors, who can restore it. Nothing is deleted. False if already archived."""
+    locked = _lock(problem)
+    if locked.archived_at is not None:
+        return False
+    with pghistory.context(user=actor.pk):
+        locked.archived_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["archived_at", "version", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def problem_restore(*, problem: Problem, actor: User) -> bool:
+    """Bring an archived problem back. False if it was not archived."""
+    locked = _lock(problem)
+    if locked.archived_at is None:
+        return False
+    with pghistory.context(user=actor.pk):
+        locked.archived_at = None
+        locked.version += 1
+        locked.save(update_fields=["archived_at", "version", "updated_at"])
+    return True
+
+
 # --- Safety walks and surveys (CSV import) -----------------------------------------------------
 
 

@@ -281,6 +281,7 @@ def _render_problem(request, problem, *, status=200, **forms):
     details = permissions.can_see_problem_details(user)
     context = {
         "problem": problem,
+        "can_edit": permissions.can_edit_problem(user, problem),
         "show_details": details,
         "endorse_form": forms.get("endorse_form")
         or (problem_forms.EndorseForm(organizations=endorsing) if endorsing else None),
@@ -381,6 +382,61 @@ def problem_create(request):
             messages.success(request, _("The problem has been recorded."))
             return redirect("problems:detail", public_id=problem.public_id)
     return render(request, "partnership/problem_form.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_edit(request, public_id):
+    """Correct a problem (its recording organisation's members, coordinators); a save on top
+    of a newer change is refused with the input kept."""
+    problem = _problem_for(request, public_id, permissions.can_edit_problem)
+    data = request.POST if request.method == "POST" else None
+    form = problem_forms.ProblemEditForm(data, instance=problem)
+    context = {"form": form, "problem": problem}
+    if data is None:
+        return render(request, "partnership/problem_form.html", context)
+    if form.is_valid():
+        try:
+            problem_services.problem_edit(
+                problem=problem,
+                data=form.cleaned_data,
+                actor=request.user,
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "partnership/problem_form.html", context, status=409)
+        messages.success(request, _("Your changes have been saved."))
+        return redirect("problems:detail", public_id=problem.public_id)
+    return render(request, "partnership/problem_form.html", context, status=400)
+
+
+@login_required
+@require_POST
+def problem_archive(request, public_id):
+    problem = _problem_for(request, public_id, permissions.can_edit_problem)
+    if problem_services.problem_archive(problem=problem, actor=request.user):
+        messages.success(
+            request,
+            _(
+                "The problem has been archived. Only its organisation and the coordinators can "
+                "see it now; you can restore it at any time."
+            ),
+        )
+    else:
+        messages.info(request, _("The problem was already archived."))
+    return redirect("problems:detail", public_id=problem.public_id)
+
+
+@login_required
+@require_POST
+def problem_restore(request, public_id):
+    problem = _problem_for(request, public_id, permissions.can_edit_problem)
+    if problem_services.problem_restore(problem=problem, actor=request.user):
+        messages.success(request, _("The problem has been restored."))
+    else:
+        messages.info(request, _("The problem was not archived."))
+    return redirect("problems:detail", public_id=problem.public_id)
 
 
 @login_required
