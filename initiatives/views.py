@@ -437,7 +437,7 @@ def robots_txt(request):
         lines.append(f"Disallow: {prefix}")
     for language in ("sv", "en"):
         with translation.override(language):
-            for name in ("my_pages", "coordinator:organizations"):
+            for name in ("my_pages", "coordinator:dashboard:overview"):
                 lines.append(f"Disallow: {reverse(name)}")
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -259,3 +259,6 @@ def test_robots_txt_points_to_the_sitemap(resident):
     text = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+    # The coordinator area and the partners' own pages, in both languages.
+    assert "Disallow: /samordning/\n" in text and "Disallow: /en/coordinator/\n" in text
+    assert "Disallow: /mina-sidor/\n" in text
