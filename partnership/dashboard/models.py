@@ -2,6 +2,7 @@
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +60,58 @@ pghistory.track(
     pghistory.DeleteEvent(),
     model_name="OverlapDecisionEvent",
 )(OverlapDecision)
+
+
+class OverlapSnapshot(models.Model):
+    """The last computation of every overlapping pair for a default window (see
+    ``window_starts``), kept so that the dashboard need not find millions of pairs
+    on each request at national scale (see ``queries`` and ``services.overlaps_refresh``).
+
+    One row per computation (the newest is used). ``change_mark`` is the newest history
+    event of initiatives, their links and slots at the time: a newer one means the snapshot
+    may be out of date, and the pages say so."""
+
+    # The window the pairs are live in: from today on (the pages' default) or the current
+    # year (the report's default). An open end is ``None``.
+    window_starts = models.DateField()
+    window_ends = models.DateField(null=True)
+    computed_at = models.DateTimeField(_("computed"), auto_now_add=True)
+    change_mark = models.BigIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        get_latest_by = "computed_at"
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.pairs} pairs, {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class OverlapSnapshotPair(models.Model):
+    """One overlapping pair of the current snapshot: the ``overlapping`` row of the overlap
+    query (ids in canonical order, tags = theme ids and negated target-group ids)."""
+
+    snapshot = models.ForeignKey(OverlapSnapshot, on_delete=models.CASCADE, related_name="+")
+    a = models.BigIntegerField()
+    b = models.BigIntegerField()
+    tags = ArrayField(models.BigIntegerField())
+    theme_count = models.PositiveIntegerField()
+    group_count = models.PositiveIntegerField()
+    by_area = models.BooleanField()
+    same_area = models.BooleanField()
+    distance = models.FloatField(null=True)
+    coincide = models.BooleanField()
+    strength = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["snapshot", "a", "b"], name="overlap_snapshot_pair_idx"),
+            # Strongest first, the way the page lists them.
+            models.Index(
+                "snapshot", F("strength").desc(), "a", "b", name="overlap_snapshot_rank_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.a}–{self.b}"

@@ -79,6 +79,7 @@ def _params(scope: Scope) -> dict:
         "ends": ends,
         "areas": area_ids,
         "theme": scope.theme.pk if scope.theme else None,
+        "only": None,
     }
 
 
@@ -95,7 +96,8 @@ _UP = """
 
 _LIVE_CONDITION = """
     i.archived_at IS NULL AND i.status IN ('planned', 'active')
-    AND i.period && daterange(%(starts)s::date, %(ends)s::date, '[]')"""
+    AND i.period && daterange(%(starts)s::date, %(ends)s::date, '[]')
+    AND (%(only)s::bigint[] IS NULL OR i.id = ANY(%(only)s::bigint[]))"""
 
 _IN_AREAS = """
     (%(areas)s::bigint[] IS NULL OR EXISTS (
@@ -170,6 +172,26 @@ FINGERPRINT = (
     f"md5({_one_fingerprint('%(a)s::bigint')} || '|' || {_one_fingerprint('%(b)s::bigint')})"
 )
 _PAIR_FINGERPRINT = f"md5({_one_fingerprint('o.a')} || '|' || {_one_fingerprint('o.b')})"
+
+# How strongly a pair overlaps (explained on the page).
+_STRENGTH = f"""(3 * o.theme_count + 2 * o.group_count
+               + CASE WHEN o.same_area THEN 3 WHEN o.by_area THEN 2 ELSE 0 END
+               + CASE WHEN o.distance <= {NEAR_METRES} THEN 2 ELSE 0 END
+               + CASE WHEN o.coincide THEN 3 ELSE 0 END)"""
+
+# The pairs as a page lists them: strength and the decision, if one still applies. A page
+# reads ``listed`` twice (totals, rows): computed now it is materialised once; read from the
+# snapshot it is cheaper to scan the snapshot twice than to write 3 million rows aside
+# (measured on 100,000 initiatives: 3.0 → see bench_dashboard).
+_LISTED = f"""
+    listed AS __HINT__ (
+        SELECT o.*, __STRENGTH__ AS strength,
+               d.id AS decision_id,
+               (d.id IS NOT NULL AND d.fingerprint = {_PAIR_FINGERPRINT}) AS decided
+        FROM overlapping o
+        LEFT JOIN dashboard_overlapdecision d
+               ON d.initiative_a_id = o.a AND d.initiative_b_id = o.b
+    )"""
 
 _OVERLAPS = f"""
     WITH RECURSIVE {_UP},
@@ -255,18 +277,98 @@ _OVERLAPS = f"""
         HAVING bool_or(in_scope)
            AND (%(theme)s::bigint IS NULL OR bool_or(tag = %(theme)s::bigint))
     ),
-    listed AS (
-        SELECT o.*,
-               3 * o.theme_count + 2 * o.group_count
-               + CASE WHEN o.same_area THEN 3 WHEN o.by_area THEN 2 ELSE 0 END
-               + CASE WHEN o.distance <= {NEAR_METRES} THEN 2 ELSE 0 END
-               + CASE WHEN o.coincide THEN 3 ELSE 0 END AS strength,
-               d.id AS decision_id,
-               (d.id IS NOT NULL AND d.fingerprint = {_PAIR_FINGERPRINT}) AS decided
-        FROM overlapping o
-        LEFT JOIN dashboard_overlapdecision d
-               ON d.initiative_a_id = o.a AND d.initiative_b_id = o.b
-    )"""
+    {_LISTED.replace("__HINT__", "").replace("__STRENGTH__", _STRENGTH)}"""
+
+# The same pairs as computed by the last refresh (``services.overlaps_refresh``), narrowed to
+# the scope as the live query narrows them: an area of either initiative within the scope's
+# area, the scope's theme among the tags they share.
+_SNAPSHOT_OVERLAPS = f"""
+    WITH overlapping AS (
+        SELECT o.a, o.b, o.tags, o.theme_count, o.group_count, o.by_area, o.same_area,
+               o.distance, o.coincide, o.strength AS snap_strength
+        FROM dashboard_overlapsnapshotpair o
+        WHERE o.snapshot_id = %(snapshot)s
+          AND (%(areas)s::bigint[] IS NULL
+               OR o.a IN (SELECT initiative_id FROM initiatives_initiative_areas
+                          WHERE area_id = ANY(%(areas)s::bigint[]))
+               OR o.b IN (SELECT initiative_id FROM initiatives_initiative_areas
+                          WHERE area_id = ANY(%(areas)s::bigint[])))
+          AND (%(theme)s::bigint IS NULL OR %(theme)s::bigint = ANY(o.tags))
+    ),
+    {_LISTED.replace("__HINT__", "NOT MATERIALIZED").replace("__STRENGTH__", "o.snap_strength")}"""
+
+# Every overlapping pair for the default window, for the snapshot.
+SNAPSHOT_FILL = f"""{_OVERLAPS}
+    INSERT INTO dashboard_overlapsnapshotpair
+        (snapshot_id, a, b, tags, theme_count, group_count, by_area, same_area, distance,
+         coincide, strength)
+    SELECT %(snapshot)s, a, b, tags, theme_count, group_count, by_area, same_area, distance,
+           coincide, {_STRENGTH}
+    FROM overlapping o"""
+
+
+def snapshot_windows(today: dt.date) -> list[tuple[dt.date, dt.date | None]]:
+    """The windows a snapshot is kept for: the pages' default (from today on) and the
+    report's (the current year)."""
+    return [(today, None), (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))]
+
+
+def snapshot_fill_params(snapshot) -> dict:
+    """``SNAPSHOT_FILL``'s parameters: every pair live in the snapshot's window."""
+    scope = Scope(starts_on=snapshot.window_starts, ends_on=snapshot.window_ends)
+    return {**_params(scope), "snapshot": snapshot.pk}
+
+
+def _change_tables() -> list[str]:
+    """History tables whose new rows can change the overlaps: initiatives, their areas,
+    themes, target groups and weekly slots."""
+    from initiatives.models import (
+        InitiativeAreas,
+        InitiativeTargetGroups,
+        InitiativeThemes,
+        ScheduleSlot,
+    )
+
+    models = [Initiative, InitiativeAreas, InitiativeThemes, InitiativeTargetGroups, ScheduleSlot]
+    return [model.pgh_event_model._meta.db_table for model in models]
+
+
+def change_mark() -> int:
+    """The sum of the newest history event id of each of ``_change_tables``: it grows with
+    every change to any of them. (Each table has its own sequence, so the greatest id of
+    all would miss a change in a table whose ids are lower than another's.)"""
+    parts = " + ".join(
+        f"coalesce((SELECT max(pgh_id) FROM {table}), 0)" for table in _change_tables()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")
+        return cursor.fetchone()[0]
+
+
+@dataclass
+class SnapshotState:
+    """The snapshot a page read (None: computed now) and whether initiatives changed since."""
+
+    snapshot: object = None
+    changed_since: bool = False
+
+
+def _overlap_source(scope: Scope) -> tuple[str, dict, SnapshotState]:
+    """The overlap CTEs and parameters for the scope: a snapshot of exactly the scope's
+    window (from today on; the current year) when there is one, else computed now. A small
+    partnership without a refresh schedule has none and is always computed now."""
+    from partnership.dashboard.models import OverlapSnapshot
+
+    params = _params(scope)
+    starts, ends = scope.window
+    snapshot = OverlapSnapshot.objects.filter(
+        window_starts=starts, window_ends=ends, window_ends__isnull=ends is None
+    ).first()
+    if snapshot is None:
+        return _OVERLAPS, params, SnapshotState()
+    state = SnapshotState(snapshot, change_mark() > snapshot.change_mark)
+    return _SNAPSHOT_OVERLAPS, {**params, "snapshot": snapshot.pk}, state
+
 
 _OVERLAP_COLUMNS = [
     "a",
@@ -353,13 +455,15 @@ class OverlapResult:
     open_total: int
     decided_total: int
     clusters: list
+    snapshot: "SnapshotState"
 
 
 def overlap_counts(scope: Scope) -> tuple[int, int]:
     """(open pairs, decided pairs) in the scope."""
-    sql = f"""{_OVERLAPS}
+    source, params, _state = _overlap_source(scope)
+    sql = f"""{source}
         SELECT count(*) FILTER (WHERE NOT decided), count(*) FILTER (WHERE decided) FROM listed"""
-    return tuple(_execute(sql, _params(scope))[0])
+    return tuple(_execute(sql, params)[0])
 
 
 def overlaps(scope: Scope, *, decided: bool = False, page: int = 1) -> OverlapResult:
@@ -368,11 +472,12 @@ def overlaps(scope: Scope, *, decided: bool = False, page: int = 1) -> OverlapRe
     number of pairs: the pairs, the initiatives with their links, the vocabulary, the
     decisions."""
     number = _page_number(page)
-    params = {**_params(scope), "decided": decided, "limit": PAGE_SIZE}
+    source, params, state = _overlap_source(scope)
+    params = {**params, "decided": decided, "limit": PAGE_SIZE}
     params["offset"] = (number - 1) * PAGE_SIZE
     # ``listed`` is used twice, so PostgreSQL computes it once; the totals come with the page
     # (a row of NULLs when the page is empty).
-    sql = f"""{_OVERLAPS},
+    sql = f"""{source},
         totals AS (
             SELECT count(*) FILTER (WHERE NOT decided) AS open_total,
                    count(*) FILTER (WHERE decided) AS decided_total
@@ -390,11 +495,12 @@ def overlaps(scope: Scope, *, decided: bool = False, page: int = 1) -> OverlapRe
     total = decided_total if decided else open_total
     rows = [row for row in rows if row[0] is not None]
     if not rows and number > 1:
-        return OverlapResult(_page([], total, 1, PAGE_SIZE), open_total, decided_total, [])
+        empty = _page([], total, 1, PAGE_SIZE)
+        return OverlapResult(empty, open_total, decided_total, [], state)
     pairs = _pairs_from_rows(rows)
     clusters = _clusters(pairs)
     page_ = _page(pairs, total, number, PAGE_SIZE)
-    return OverlapResult(page_, open_total, decided_total, clusters)
+    return OverlapResult(page_, open_total, decided_total, clusters, state)
 
 
 def _pairs_from_rows(rows: list[tuple]) -> list[OverlapPair]:
@@ -470,7 +576,8 @@ def _clusters(pairs: list[OverlapPair]) -> list[list[Initiative]]:
 def overlap_rows(scope: Scope, *, decided: bool | None = None):
     """Every pair (for CSV), strongest first: (a, b, same_area, by_area, themes, groups,
     distance, coincide, strength, decided) with titles and organisations joined in."""
-    sql = f"""{_OVERLAPS}
+    source, params, _state = _overlap_source(scope)
+    sql = f"""{source}
         SELECT o.a, ia.title, oa.name, o.b, ib.title, ob.name, o.same_area, o.by_area,
                ARRAY(SELECT t.name_sv FROM partnership_theme t WHERE t.id = ANY(o.tags)
                      ORDER BY t.position, t.name_sv),
@@ -485,7 +592,7 @@ def overlap_rows(scope: Scope, *, decided: bool | None = None):
         LEFT JOIN dashboard_overlapdecision d ON d.id = o.decision_id
         WHERE %(decided)s::boolean IS NULL OR o.decided = %(decided)s::boolean
         ORDER BY o.strength DESC, o.a, o.b"""
-    return _stream(sql, {**_params(scope), "decided": decided})
+    return _stream(sql, {**params, "decided": decided})
 
 
 def pair_fingerprint(a_id: int, b_id: int) -> str:
@@ -499,7 +606,8 @@ def overlap_pair(a_id: int, b_id: int) -> OverlapPair | None:
     a_id, b_id = sorted((a_id, b_id))
     sql = f"""{_OVERLAPS}
         SELECT {", ".join(_OVERLAP_COLUMNS)} FROM listed WHERE a = %(a)s AND b = %(b)s"""
-    rows = _execute(sql, {**_params(Scope()), "a": a_id, "b": b_id})
+    # Computed now for just these two (fast at any scale), never from the snapshot.
+    rows = _execute(sql, {**_params(Scope()), "a": a_id, "b": b_id, "only": [a_id, b_id]})
     return _pairs_from_rows(rows)[0] if rows else None
 
 

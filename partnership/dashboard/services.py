@@ -1,11 +1,14 @@
 """Writes of the coordinator dashboard."""
 
+import time
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnership.dashboard import queries
-from partnership.dashboard.models import OverlapDecision
+from partnership.dashboard.models import OverlapDecision, OverlapSnapshot
 
 
 @transaction.atomic
@@ -31,3 +34,38 @@ def overlap_decide(
         },
     )
     return decision_obj
+
+
+def overlaps_refresh() -> list[OverlapSnapshot]:
+    """Recompute every overlapping pair for the default windows (live from today on; the
+    current year, the report's) and make them the snapshots the dashboard reads. At national
+    scale finding the pairs takes seconds (millions of pairs among 100,000 initiatives), too
+    long for each request; a worker runs this on a schedule and when a coordinator asks
+    (``manage.py refresh_overlaps``, README). The new snapshots are written beside the old
+    ones and replace them at commit, so readers never see a half-made one; the old pairs are
+    deleted afterwards. Decisions are not part of them: pages apply decisions (and their
+    "changed since" check) when they read."""
+    today = timezone.localdate()
+    snapshots = []
+    with transaction.atomic():
+        mark = queries.change_mark()
+        for starts, ends in queries.snapshot_windows(today):
+            started = time.monotonic()
+            snapshot = OverlapSnapshot.objects.create(
+                window_starts=starts, window_ends=ends, change_mark=mark
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '128MB'")
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute(queries.SNAPSHOT_FILL, queries.snapshot_fill_params(snapshot))
+                snapshot.pairs = cursor.rowcount
+            snapshot.seconds = round(time.monotonic() - started, 2)
+            snapshot.save(update_fields=["pairs", "seconds"])
+            snapshots.append(snapshot)
+    keep = [snapshot.pk for snapshot in snapshots]
+    with connection.cursor() as cursor:  # millions of rows: no ORM collector
+        cursor.execute(
+            "DELETE FROM dashboard_overlapsnapshotpair WHERE NOT snapshot_id = ANY(%s)", [keep]
+        )
+    OverlapSnapshot.objects.exclude(pk__in=keep).delete()
+    return snapshots

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path(_("overlaps/"), views.overlaps, name="overlaps"),
     path(_("overlaps/decide/"), views.overlap_decide, name="overlap_decide"),
+    path(_("overlaps/compute/"), views.overlaps_refresh, name="overlaps_refresh"),
     path(_("gaps/"), views.gaps, name="gaps"),
     path(_("coverage/"), views.coverage, name="coverage"),
     path(_("attention/"), views.attention, name="attention"),

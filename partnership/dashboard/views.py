@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership.dashboard import exports, queries, services
 from partnership.dashboard.forms import OverlapDecisionForm, ScopeForm
+from partnership.dashboard.tasks import overlaps_refresh_task
 from partnership.permissions import coordinator_required
 
 
@@ -47,6 +48,15 @@ def overlaps(request):
             "decision_form": OverlapDecisionForm(),
         },
     )
+
+
+@coordinator_required
+@require_POST
+def overlaps_refresh(request):
+    """Queue a new computation of the overlap snapshot (the task worker runs it)."""
+    overlaps_refresh_task.enqueue()
+    messages.success(request, _("The pairs are being computed again; reload the page in a minute."))
+    return redirect("coordinator:dashboard:overlaps")
 
 
 @coordinator_required

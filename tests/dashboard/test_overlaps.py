@@ -21,6 +21,22 @@ def en(name, **kwargs):
         return reverse(name, kwargs=kwargs or None)
 
 
+@pytest.fixture(autouse=True, params=["live", "snapshot"])
+def overlap_mode(request, monkeypatch):
+    """Every case holds both when the pairs are computed on request (a small partnership)
+    and when they are read from the snapshot (national scale): in "snapshot" mode the
+    snapshot is recomputed right before each read, so both must give the same answer."""
+    if request.param == "snapshot":
+        computed_now = queries._overlap_source
+
+        def from_a_fresh_snapshot(scope):
+            services.overlaps_refresh()
+            return computed_now(scope)
+
+        monkeypatch.setattr(queries, "_overlap_source", from_a_fresh_snapshot)
+    return request.param
+
+
 @pytest.fixture
 def place():
     district = factories.AreaFactory(name="Vårby gård")

@@ -6,6 +6,9 @@ view, template) as a coordinator with two-factor authentication, on whatever
 ``100000``. The coordinator, its authenticator and its session are created inside one
 transaction that is rolled back at the end: the benchmark leaves the database as it found it.
 
+Run ``manage.py refresh_overlaps`` first to time the pages as a large deployment serves them
+(from the overlap snapshot); without one, the overlap pages compute every pair on the request.
+
 Prints the median and worst server-side time in milliseconds and the number of SQL queries
 of each page. Targets on a 2-core development machine: every page under 1 s at 10,000
 initiatives and under 3 s at 100,000.
