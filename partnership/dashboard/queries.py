@@ -544,9 +544,18 @@ def _pairs_from_rows(rows: list[tuple]) -> list[OverlapPair]:
     return pairs
 
 
+def _in_a_cluster(pair: OverlapPair) -> bool:
+    """Clusters join only close pairs: a shared theme (not just a target group) in the same
+    area or within 300 m (not just nested areas). Otherwise an initiative for a whole
+    district links everything in it into one cluster of dozens (the demo data: 33 of 48),
+    which says nothing a coordinator can act on."""
+    return bool(pair.themes) and (pair.same_area or pair.near)
+
+
 def _clusters(pairs: list[OverlapPair]) -> list[list[Initiative]]:
-    """Connected components (more than two initiatives) over the listed pairs, for display;
-    each pair gets its cluster number."""
+    """Connected components (more than two initiatives) over the listed close pairs (see
+    ``_in_a_cluster``), for display; each such pair gets its cluster number."""
+    pairs = [pair for pair in pairs if _in_a_cluster(pair)]
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:

@@ -305,3 +305,17 @@ def test_csv_has_every_pair(coordinator_client, place, theme):
     lines = text.strip().splitlines()
     assert len(lines) == 1 + 3
     assert "'=Insats 0" in text  # formulas are neutralised
+
+
+def test_a_district_wide_initiative_does_not_chain_everything_into_one_cluster(place, theme):
+    district, centre, _ = place
+    north = factories.AreaFactory(name="Vårby gård norra", parent=district)
+    make(factories.OrganizationFactory(), [district], [theme], title="Hela stadsdelen")
+    here = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(3)]
+    make(factories.OrganizationFactory(), [north], [theme], title="I norr")
+
+    result = queries.overlaps(queries.Scope())
+
+    # The district-wide one overlaps all four (nested areas), but the only cluster is the
+    # three in the same area with the same theme.
+    assert [{i.pk for i in cluster} for cluster in result.clusters] == [{i.pk for i in here}]
