@@ -824,9 +824,19 @@ class Coverage:
 
 def coverage_rows_for(area: Area | None) -> list[Area]:
     """The rows of the matrix: the chosen area's sub-areas and the area itself (each counting
-    its whole subtree), or the top-level areas."""
+    its whole subtree), or the top-level areas. A single top-level area (a municipality with
+    one partnership area, Huddinge > Vårby gård) is opened down to where the tree branches,
+    so the first view already shows the neighbourhoods."""
     if area is None:
-        return list(Area.objects.filter(parent__isnull=True).order_by("name"))
+        top = list(Area.objects.filter(parent__isnull=True).order_by("name")[:2])
+        if len(top) != 1:
+            return list(Area.objects.filter(parent__isnull=True).order_by("name"))
+        area = top[0]
+        for _depth in range(5):  # a chain of single children, never deeper than this
+            children = list(Area.objects.filter(parent=area).order_by("name")[:2])
+            if len(children) != 1:
+                break
+            area = children[0]
     return [area, *Area.objects.filter(parent=area).order_by("name")]
 
 
