@@ -36,18 +36,24 @@ def overlap_decide(
     return decision_obj
 
 
+_REFRESH_LOCK = 0x0FE7_1A95  # pg_advisory_xact_lock key: "overlaps refresh"
+
+
 def overlaps_refresh() -> list[OverlapSnapshot]:
     """Recompute every overlapping pair for the default windows (live from today on; the
     current year, the report's) and make them the snapshots the dashboard reads. At national
     scale finding the pairs takes seconds (millions of pairs among 100,000 initiatives), too
     long for each request; a worker runs this on a schedule and when a coordinator asks
-    (``manage.py refresh_overlaps``, README). The new snapshots are written beside the old
-    ones and replace them at commit, so readers never see a half-made one; the old pairs are
-    deleted afterwards. Decisions are not part of them: pages apply decisions (and their
-    "changed since" check) when they read."""
+    (``manage.py refresh_overlaps``, README). The new snapshots replace the old ones in one
+    transaction, so readers never see a half-made one; one refresh runs at a time.
+    Decisions are not part of them: pages apply decisions (and their "changed since"
+    check) when they read."""
     today = timezone.localdate()
     snapshots = []
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            # One refresh at a time (cron and a coordinator's button may meet).
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REFRESH_LOCK])
         mark = queries.change_mark()
         for starts, ends in queries.snapshot_windows(today):
             started = time.monotonic()
@@ -62,10 +68,12 @@ def overlaps_refresh() -> list[OverlapSnapshot]:
             snapshot.seconds = round(time.monotonic() - started, 2)
             snapshot.save(update_fields=["pairs", "seconds"])
             snapshots.append(snapshot)
-    keep = [snapshot.pk for snapshot in snapshots]
-    with connection.cursor() as cursor:  # millions of rows: no ORM collector
-        cursor.execute(
-            "DELETE FROM dashboard_overlapsnapshotpair WHERE NOT snapshot_id = ANY(%s)", [keep]
-        )
-    OverlapSnapshot.objects.exclude(pk__in=keep).delete()
+        # Readers keep seeing the old snapshots until this commits (MVCC).
+        keep = [snapshot.pk for snapshot in snapshots]
+        with connection.cursor() as cursor:  # millions of rows: no ORM collector
+            cursor.execute(
+                "DELETE FROM dashboard_overlapsnapshotpair WHERE NOT snapshot_id = ANY(%s)",
+                [keep],
+            )
+        OverlapSnapshot.objects.exclude(pk__in=keep).delete()
     return snapshots
