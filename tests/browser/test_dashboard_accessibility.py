@@ -64,3 +64,13 @@ def test_dashboard_pages_have_no_wcag_violations(
     live_server, scan, logged_in_coordinator, data, path
 ):
     scan(live_server.url + path)
+
+
+def test_the_overlap_page_from_a_snapshot_has_no_wcag_violations(
+    live_server, scan, page, logged_in_coordinator, data
+):
+    from partnership.dashboard import services
+
+    services.overlaps_refresh()
+    scan(live_server.url + "/en/coordinator/overlaps/")
+    assert page.get_by_role("button", name="Compute the pairs again now").is_visible()
