@@ -107,7 +107,8 @@ TEMPLATES = [
 # --- Database: PostgreSQL only -------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/partnership"),
+        # An empty DATABASE_URL means unset, as in scripts/devdb.py.
+        env("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/partnership",
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
