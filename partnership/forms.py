@@ -314,10 +314,7 @@ class StatusForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("status") in ("resolved", "dismissed")
-            and not (cleaned.get("outcome") or "").strip()
-        ):
+        if cleaned.get("status") in Problem.CLOSED and not (cleaned.get("outcome") or "").strip():
             self.add_error("outcome", _("Say what was done, or why the problem is dismissed."))
         return cleaned
 

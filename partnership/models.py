@@ -222,6 +222,9 @@ class Problem(LocatedModel):
         RESOLVED = "resolved", _("Resolved")
         DISMISSED = "dismissed", _("Dismissed")
 
+    # Resolving or dismissing closes a problem; a closed problem needs an outcome text.
+    CLOSED = frozenset({Status.RESOLVED, Status.DISMISSED})
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=5000)

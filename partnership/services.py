@@ -53,7 +53,7 @@ STATUS_TRANSITIONS = {
     Problem.Status.RESOLVED: {Problem.Status.OPEN},
     Problem.Status.DISMISSED: {Problem.Status.OPEN},
 }
-CLOSED = {Problem.Status.RESOLVED, Problem.Status.DISMISSED}
+CLOSED = Problem.CLOSED
 
 
 def _lock(problem: Problem) -> Problem:

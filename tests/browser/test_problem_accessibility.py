@@ -44,7 +44,7 @@ def problems(organization, other_organization, outsider):
         commitment="Byter armaturer.",
     )
     services.problem_change_status(
-        problem=found[2], actor=outsider, status="resolved", outcome="Nya lampor."
+        problem=found[2], actor=outsider, status=Problem.Status.RESOLVED, outcome="Nya lampor."
     )
     return found
 

@@ -53,7 +53,7 @@ def test_gaps_rank_by_severity_then_endorsements_then_age(area, theme):
     endorse(endorsed, 2)
     severe = problem(area, theme, title="severe", severity=5)
     mild = problem(area, theme, title="mild", severity=1)
-    problem(area, theme, title="resolved", status="resolved", outcome="Klart")
+    problem(area, theme, title="Löst", status=Problem.Status.RESOLVED, outcome="Klart")
     problem(area, theme, title="archived", archived_at=timezone.now())
     addressed = problem(area, theme, title="addressed", severity=5)
     factories.InitiativeFactory(areas=[area], themes=[theme]).problems.add(addressed)

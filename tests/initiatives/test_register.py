@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from initiatives.forms import InitiativeForm
 from initiatives.models import Initiative, ScheduleSlot
+from partnership.models import Problem
 from stakeholders.models import Membership, Organization
 from tests import factories
 
@@ -315,7 +316,7 @@ def test_the_form_offers_the_newest_open_problems_and_keeps_linked_ones(
     oldest = factories.ProblemFactory(title="Äldsta problemet")
     factories.ProblemFactory(title="Nyare problem")
     factories.ProblemFactory(title="Nyaste problemet")
-    factories.ProblemFactory(title="Löst problem", status="resolved", outcome="Lagat.")
+    factories.ProblemFactory(title="Löst problem", status=Problem.Status.RESOLVED, outcome="Lagat.")
     client.force_login(member)
 
     page = client.get(NEW).text
