@@ -120,7 +120,7 @@ def account_data(*, user) -> dict:
     from django.db.models import F
     from django.db.models.functions import Lower
 
-    from initiatives.models import InitiativeUpdate
+    from initiatives.models import InitiativeUpdate, JoinRequest
     from partnership.models import Problem, ProblemEndorsement, ProblemResponsibility
     from stakeholders.models import Invitation, Membership
 
@@ -207,6 +207,19 @@ def account_data(*, user) -> dict:
                 "due_on",
                 "created_at",
                 problem_title=F("problem__title"),
+                organization_name=F("organization__name"),
+            )
+        ),
+        "requests_to_join_sent": list(
+            JoinRequest.objects.filter(requested_by=user)
+            .order_by("created_at")
+            .values(
+                "message",
+                "status",
+                "answer",
+                "created_at",
+                "decided_at",
+                initiative_title=F("initiative__title"),
                 organization_name=F("organization__name"),
             )
         ),

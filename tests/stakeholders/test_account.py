@@ -105,6 +105,12 @@ def test_my_data_contains_memberships_and_what_i_created_never_secrets(
     ProblemResponsibility.objects.create(
         problem=problem, organization=organization, committed_by=org_admin, commitment="Lampor."
     )
+    from initiatives.services import join_request_create
+
+    elsewhere = factories.InitiativeFactory(title="Läxhjälp", status="active")
+    join_request_create(
+        initiative=elsewhere, organization=organization, requested_by=org_admin, message="Vi vill!"
+    )
     services.invitation_create(
         organization=organization,
         email="ny@example.org",
@@ -132,6 +138,8 @@ def test_my_data_contains_memberships_and_what_i_created_never_secrets(
     assert data["problem_responsibilities"][0]["commitment"] == "Lampor."
     assert data["initiatives_created"][0]["lead_organization_name"] == organization.name
     assert data["invitations_sent"][0]["email"] == "ny@example.org"
+    [request] = data["requests_to_join_sent"]
+    assert (request["initiative_title"], request["message"]) == ("Läxhjälp", "Vi vill!")
     assert data["two_factor_authentication"] == {"enabled": False, "methods": []}
     body = response.content.decode()
     assert "password" not in body and "pbkdf2" not in body and "token" not in body
