@@ -173,6 +173,21 @@ def join_request_create(
 
 
 @transaction.atomic
+def join_request_withdraw(*, join_request: JoinRequest, actor: User) -> JoinRequest:
+    """Take back a request that is still waiting (the asking organisation's members). It
+    leaves the lead organisation's list; the organisation may ask again later."""
+    locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if locked.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    with pghistory.context(user=actor.pk):
+        locked.status = JoinRequest.Status.WITHDRAWN
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save()
+    return locked
+
+
+@transaction.atomic
 def join_request_decide(
     *, join_request: JoinRequest, accept: bool, actor: User, answer: str = ""
 ) -> JoinRequest:

@@ -33,6 +33,11 @@ urlpatterns = [
                     views.join_request_decide,
                     name="join_request_decide",
                 ),
+                path(
+                    _("join-requests/<uuid:public_id>/withdraw/"),
+                    views.join_request_withdraw,
+                    name="join_request_withdraw",
+                ),
             ]
         ),
     ),

@@ -79,13 +79,13 @@ def _maintenance_context(request, initiative) -> dict:
     }
 
 
-def _initiative_for(request, slug: str, may):
+def _initiative_for(request, slug: str, may=None):
     """The initiative, archived or not: 404 when the user may not know it exists, 403 when
     they know it but ``may`` (a rule from ``partnership.permissions``) says no."""
     initiative = selectors.initiative_for_maintenance(slug=slug)
     if initiative is None or not permissions.can_know_initiative(request.user, initiative):
         raise Http404
-    if not may(request.user, initiative):
+    if may is not None and not may(request.user, initiative):
         raise PermissionDenied
     return initiative
 
@@ -226,6 +226,25 @@ def join_request_decide(request, slug, public_id):
             else _("The request from %(organization)s has been declined.")
         )
         messages.success(request, done % {"organization": join_request.organization.name})
+    return redirect("initiatives:detail", slug=initiative.slug)
+
+
+@login_required
+@require_POST
+def join_request_withdraw(request, slug, public_id):
+    """Withdraw a waiting request to join (a member of the organisation that asked)."""
+    initiative = _initiative_for(request, slug)
+    join_request = selectors.join_request_for_decision(initiative=initiative, public_id=public_id)
+    if join_request is None:
+        raise Http404
+    if not permissions.can_withdraw_join_request(request.user, join_request):
+        raise PermissionDenied
+    try:
+        services.join_request_withdraw(join_request=join_request, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your request to join has been withdrawn."))
     return redirect("initiatives:detail", slug=initiative.slug)
 
 

@@ -235,6 +235,12 @@ def can_request_to_join(user: User, initiative) -> bool:
     return bool(_joinable_organization_ids(user, initiative))
 
 
+def can_withdraw_join_request(user: User, join_request) -> bool:
+    """The members of the organisation that asked withdraw its waiting request (any member
+    may ask, so any member may take it back); coordinators may too."""
+    return is_coordinator(user) or join_request.organization_id in partner_organization_ids(user)
+
+
 def can_decide_join_request(user: User, initiative) -> bool:
     """The lead organisation's admins accept or decline requests to join (they answer for
     their organisation's partnerships); coordinators may too."""

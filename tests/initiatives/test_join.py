@@ -373,3 +373,59 @@ def test_a_request_from_an_organisation_suspended_since_cannot_be_accepted(
     assert other_organization not in initiative.partner_organizations.all()
     join_request.refresh_from_db()
     assert join_request.status == "pending"  # it may still be declined
+
+
+def test_the_asking_organisation_withdraws_its_waiting_request_and_may_ask_again(
+    client, initiative, outsider, org_admin, other_organization
+):
+    join_request = _request(initiative, outsider, other_organization)
+    url = f"{BASE}{initiative.slug}/join-requests/{join_request.public_id}/withdraw/"
+    client.force_login(outsider)
+    assert "Withdraw the request" in client.get(f"{BASE}{initiative.slug}/").text
+
+    response = client.post(url)
+
+    assert "Your request to join has been withdrawn." in client.get(response.url).text
+    join_request.refresh_from_db()
+    assert (join_request.status, join_request.decided_by) == ("withdrawn", outsider)
+    assert permissions.can_request_to_join(outsider, initiative)
+    client.force_login(org_admin)  # nothing left to answer
+    assert "Requests to join" not in client.get(f"{BASE}{initiative.slug}/").text
+    # The lead's admins answer requests; they do not withdraw another organisation's.
+    assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize(("role", "expected"), [("resident", "login"), ("member", 403)])
+def test_only_the_asking_organisation_withdraws(
+    client, request, initiative, outsider, other_organization, role, expected
+):
+    join_request = _request(initiative, outsider, other_organization)
+    if role != "resident":
+        client.force_login(request.getfixturevalue(role))
+    url = f"{BASE}{initiative.slug}/join-requests/{join_request.public_id}/withdraw/"
+
+    response = client.post(url)
+
+    join_request.refresh_from_db()
+    assert join_request.status == "pending"
+    if expected == "login":
+        assert response.status_code == 302 and "/login/" in response.url
+    else:
+        assert response.status_code == expected
+    assert client.get(url).status_code in (302, 405)  # POST only
+
+
+def test_an_answered_request_cannot_be_withdrawn(
+    client, initiative, outsider, org_admin, other_organization
+):
+    join_request = _request(initiative, outsider, other_organization)
+    services.join_request_decide(join_request=join_request, accept=False, actor=org_admin)
+    client.force_login(outsider)
+
+    response = client.post(
+        f"{BASE}{initiative.slug}/join-requests/{join_request.public_id}/withdraw/"
+    )
+
+    assert "This request has already been answered." in client.get(response.url).text
+    join_request.refresh_from_db()
+    assert join_request.status == "declined"
