@@ -1,12 +1,13 @@
 """Forms for initiative pages."""
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
-from partnership.forms import CoordinateField, PointFormMixin
+from initiatives.selectors import PROBLEM_CHOICES
+from partnership.fields import CoordinateField, PointFormMixin
 from partnership.models import Visibility
 
 # --- Finding initiatives ------------------------------------------------------------------------
@@ -112,7 +113,6 @@ class JoinRequestDecisionForm(forms.Form):
 
 
 # --- Registering and editing ---------------------------------------------------------------------
-PROBLEM_CHOICES = 200
 
 
 class InitiativeForm(PointFormMixin, forms.ModelForm):
@@ -129,6 +129,13 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
     )
     version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
+    # The relation is ``Problem.initiatives`` (the problems app's), so it is declared here.
+    problems = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label=capfirst(_("problems addressed")),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     # Fieldsets for the template: (legend, field names).
@@ -159,7 +166,6 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
             "longitude",
             "themes",
             "target_groups",
-            "problems",
             "status",
             "visibility",
             "contact_email",
@@ -173,7 +179,6 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
             "areas": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple,
-            "problems": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "summary": _("One or two sentences, shown in lists and on the map."),
@@ -190,44 +195,24 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, user, **kwargs):
-        from partnership.models import Problem
-        from partnership.permissions import is_coordinator, partner_organization_ids
-        from stakeholders.models import Organization
-
+    def __init__(self, *args, lead_organizations, partner_organizations, problems, **kwargs):
+        """The choices come from ``selectors.initiative_form_choices``: who may lead, who may
+        take part, which problems the user may link."""
         super().__init__(*args, **kwargs)
-        approved = Organization.objects.approved()
-        lead = approved
-        if not is_coordinator(user):
-            lead = approved.filter(pk__in=partner_organization_ids(user))
-        if self.instance.pk:  # an editor keeps the current lead even if it is not approved
-            lead = lead | Organization.objects.filter(pk=self.instance.lead_organization_id)
-            self.fields["version"].initial = self.instance.version
-        self.fields["lead_organization"].queryset = lead.order_by("name")
+        self.fields["lead_organization"].queryset = lead_organizations
         self.fields["lead_organization"].empty_label = None
-        partners = approved.order_by("name")
-        if self.instance.pk:
-            partners = partners.exclude(pk=self.instance.lead_organization_id)
-        elif len(lead) == 1:
-            partners = partners.exclude(pk=lead[0].pk)
-        self.fields["partner_organizations"].queryset = partners
-        # The open problems the user may see, the newest PROBLEM_CHOICES of them (a page with
-        # every problem of a large municipality would weigh megabytes), plus those already
-        # linked; older ones are linked from the problem's own page.
-        open_ones = Problem.objects.visible_to(user).filter(
-            status__in=[Problem.Status.OPEN, Problem.Status.BEING_ADDRESSED]
-        )
-        newest = open_ones.order_by("-created_at").values("pk")[:PROBLEM_CHOICES]
-        problems = Q(pk__in=newest)
-        if self.instance.pk:
-            problems |= Q(pk__in=self.instance.problems.values("pk"))
-        self.fields["problems"].queryset = Problem.objects.filter(problems).order_by("title")
+        self.fields["partner_organizations"].queryset = partner_organizations
+        self.fields["problems"].queryset = problems
         self.fields["problems"].help_text = _(
             "Open problems the partners have recorded (the newest %(count)s). Not listed? Link "
             "the initiative from the problem's page."
         ) % {"count": PROBLEM_CHOICES}
-        if self.instance.pk is None and len(lead) == 1:
-            self.fields["lead_organization"].initial = lead[0].pk
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            # A reverse relation (``Problem.initiatives``): not a model field of the form.
+            self.initial.setdefault("problems", [p.pk for p in self.instance.problems.all()])
+        elif len(lead_organizations) == 1:
+            self.fields["lead_organization"].initial = lead_organizations[0].pk
 
     def fieldsets(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnership.history import track_links
 from partnership.models import LocatedModel, Visibility, Weekday
+from partnership.permissions import is_coordinator, is_partner
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -31,8 +32,6 @@ class InitiativeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Everything a user may see: partners see partners-only initiatives too, but
         never those of pending or suspended organisations unless they are coordinators."""
-        from partnership.permissions import is_coordinator, is_partner
-
         if is_coordinator(user):
             return self.active()
         if is_partner(user):
@@ -87,12 +86,8 @@ class Initiative(LocatedModel):
     areas = models.ManyToManyField(
         "partnership.Area", verbose_name=_("areas"), related_name="initiatives"
     )
-    problems = models.ManyToManyField(
-        "partnership.Problem",
-        verbose_name=_("problems addressed"),
-        blank=True,
-        related_name="initiatives",
-    )
+    # The problems it addresses: ``initiative.problems``, the reverse of ``Problem.initiatives``
+    # (the relation lives in the problems app, which sits above this one).
     address = models.CharField(_("address or place"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty: ongoing."))
@@ -335,4 +330,9 @@ InitiativeThemes = track_links(Initiative.themes)
 InitiativeTargetGroups = track_links(Initiative.target_groups)
 InitiativeAreas = track_links(Initiative.areas)
 InitiativePartnerOrganizations = track_links(Initiative.partner_organizations)
-InitiativeProblems = track_links(Initiative.problems)
+
+
+def problem_model():
+    """The problem model, read through the reverse relation ``Initiative.problems`` rather
+    than imported: the problems app sits above this one (docs/architecture.md)."""
+    return Initiative._meta.get_field("problems").related_model

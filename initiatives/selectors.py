@@ -1,11 +1,84 @@
 """Reads of initiatives, with everything each page needs fetched up front."""
 
 from django.core.paginator import Page
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from initiatives.models import Initiative, InitiativeUpdate, JoinRequest
+from initiatives.models import (
+    Initiative,
+    InitiativeUpdate,
+    JoinRequest,
+    ScheduleSlot,
+    problem_model,
+)
+from initiatives.permissions import can_decide_join_request, can_edit_initiative
 from partnership.history import history_page
 from partnership.models import Visibility
+from partnership.permissions import (
+    acting_organizations,
+    is_coordinator,
+    is_partner,
+    partner_organization_ids,
+)
+from stakeholders.models import Membership, Organization
+
+# --- What the shared pages show (registered in apps.py) -----------------------------------------
+
+
+def home_stats() -> dict:
+    """The home page's counts of public initiatives, all and live, in one query."""
+    public = Initiative.objects.public()
+    return public.aggregate(
+        initiatives=Count("pk"),
+        live_initiatives=Count("pk", filter=Q(pk__in=public.live().values("pk"))),
+    )
+
+
+def account_data(*, user) -> dict:
+    """What "download my data" holds about the initiatives a user registered, the updates
+    they wrote and the requests to join they sent."""
+    return {
+        "initiatives_created": list(
+            Initiative.objects.filter(created_by=user)
+            .order_by("created_at")
+            .values(
+                "title",
+                "slug",
+                "created_at",
+                "archived_at",
+                lead_organization_name=F("lead_organization__name"),
+            )
+        ),
+        "initiative_updates_written": list(
+            InitiativeUpdate.objects.filter(author=user)
+            .order_by("created_at")
+            .values(
+                "happened_on",
+                "text",
+                "created_at",
+                initiative_title=F("initiative__title"),
+                organization_name=F("organization__name"),
+            )
+        ),
+        "requests_to_join_sent": list(
+            JoinRequest.objects.filter(requested_by=user)
+            .order_by("created_at")
+            .values(
+                "message",
+                "status",
+                "answer",
+                "created_at",
+                "decided_at",
+                initiative_title=F("initiative__title"),
+                organization_name=F("organization__name"),
+            )
+        ),
+    }
+
+
+def my_pages(*, user) -> dict:
+    """What Mina sidor shows from this app: requests to join waiting for the user's answer."""
+    return {"join_requests": join_requests_waiting_for(user=user)}
+
 
 # --- Finding initiatives ------------------------------------------------------------------------
 
@@ -24,15 +97,11 @@ def initiative_list(*, user) -> QuerySet[Initiative]:
 def initiative_detail_prefetches(*, user) -> list:
     """What one initiative's page shows besides the row: organisations, vocabulary,
     schedule and the updates the user may read (partners-only updates only for partners)."""
-    from partnership.models import Problem
-    from partnership.permissions import is_coordinator, is_partner
-    from stakeholders.models import Organization
-
     updates = InitiativeUpdate.objects.select_related("organization").order_by("-happened_on")
     if not is_partner(user):
         updates = updates.filter(visibility=Visibility.PUBLIC)
     # The problems it addresses that the user may see (area-level place only on the page).
-    problems = Problem.objects.visible_to(user).select_related("area").order_by("title")
+    problems = problem_model().objects.visible_to(user).select_related("area").order_by("title")
     # A pending or suspended partner organisation is named to coordinators only (its
     # directory page is a 404 to everyone else).
     partners = Organization.objects.order_by("name")
@@ -65,8 +134,6 @@ def initiative_for_page(*, slug: str, user) -> Initiative | None:
     """One initiative for its page, with what ``initiative_detail_prefetches`` lists: those
     ``visible_to(user)``, and for its editors (``can_edit_initiative``) also an archived one.
     None when the user may not know it exists."""
-    from partnership.permissions import can_edit_initiative
-
     initiative = initiative_detail_queryset(user=user).filter(slug=slug).first()
     if initiative is not None or not user.is_authenticated:
         return initiative
@@ -92,31 +159,8 @@ def initiative_for_maintenance(*, slug: str) -> Initiative | None:
     )
 
 
-HISTORY_PAGE_SIZE = 50
 # Columns that say nothing to a reader of an initiative's history.
 _HISTORY_HIDDEN = {"id", "initiative_id", "created_at", "updated_at", "version", "public_id"}
-
-
-def _history_event_models() -> dict:
-    from initiatives.models import (
-        InitiativeAreas,
-        InitiativePartnerOrganizations,
-        InitiativeProblems,
-        InitiativeTargetGroups,
-        InitiativeThemes,
-        ScheduleSlot,
-    )
-
-    return {
-        Initiative.pgh_event_model: Initiative,
-        InitiativeUpdate.pgh_event_model: InitiativeUpdate,
-        ScheduleSlot.pgh_event_model: ScheduleSlot,
-        InitiativeThemes.pgh_event_model: InitiativeThemes,
-        InitiativeTargetGroups.pgh_event_model: InitiativeTargetGroups,
-        InitiativeAreas.pgh_event_model: InitiativeAreas,
-        InitiativePartnerOrganizations.pgh_event_model: InitiativePartnerOrganizations,
-        InitiativeProblems.pgh_event_model: InitiativeProblems,
-    }
 
 
 def initiative_history(*, initiative: Initiative, page_number=None) -> Page:
@@ -126,10 +170,10 @@ def initiative_history(*, initiative: Initiative, page_number=None) -> Page:
     events, then one query per kind of thing they refer to)."""
     return history_page(
         obj=initiative,
-        event_models=_history_event_models(),
+        tracked=[Initiative, InitiativeUpdate, ScheduleSlot],
+        links=["themes", "target_groups", "areas", "partner_organizations", "problems"],
         hidden=_HISTORY_HIDDEN,
         page_number=page_number,
-        page_size=HISTORY_PAGE_SIZE,
     )
 
 
@@ -142,8 +186,6 @@ def join_requests_for_page(*, initiative: Initiative, user) -> dict:
     (``can_decide_join_request``); ``mine`` — the latest request of each of the user's
     organisations, so a requester sees where they stand; ``mine_waiting`` — whether one of
     those still waits (the page then offers no second request)."""
-    from partnership.permissions import can_decide_join_request, partner_organization_ids
-
     requests = JoinRequest.objects.filter(initiative=initiative).select_related(
         "organization", "requested_by"
     )
@@ -166,8 +208,6 @@ def join_requests_for_page(*, initiative: Initiative, user) -> dict:
 def join_requests_waiting_for(*, user) -> list[JoinRequest]:
     """Requests to join initiatives led by the approved organisations the user administers,
     waiting for an answer (for "Mina sidor"), oldest first."""
-    from stakeholders.models import Membership, Organization
-
     administered = Membership.objects.filter(
         user=user, role=Membership.Role.ADMIN, organization__status=Organization.Status.APPROVED
     ).values("organization_id")
@@ -192,6 +232,37 @@ def join_request_for_decision(*, initiative: Initiative, public_id) -> JoinReque
 
 # --- Registering and editing ---------------------------------------------------------------------
 
+# The register form offers the newest open problems only: a page with every problem of a
+# large municipality would weigh megabytes; older ones are linked from the problem's page.
+PROBLEM_CHOICES = 200
+
+
+def initiative_form_choices(*, user, initiative: Initiative | None = None) -> dict:
+    """What the register and edit form may offer the user (``forms.InitiativeForm``):
+
+    - ``lead_organizations``: the organisations the user acts for (``acting_organizations``);
+      an editor keeps the current lead even if it is no longer approved;
+    - ``partner_organizations``: approved organisations other than the lead;
+    - ``problems``: the newest ``PROBLEM_CHOICES`` open problems the user may see, plus
+      those already linked."""
+    lead = acting_organizations(user)
+    partners = Organization.objects.approved().order_by("name")
+    problems = problem_model().objects.visible_to(user).open()
+    wanted = Q(pk__in=problems.order_by("-created_at").values("pk")[:PROBLEM_CHOICES])
+    if initiative is not None:
+        lead = (lead | Organization.objects.filter(pk=initiative.lead_organization_id)).order_by(
+            "name"
+        )
+        partners = partners.exclude(pk=initiative.lead_organization_id)
+        wanted |= Q(pk__in=initiative.problems.values("pk"))
+    elif len(lead) == 1:
+        partners = partners.exclude(pk=lead[0].pk)
+    return {
+        "lead_organizations": lead,
+        "partner_organizations": partners,
+        "problems": problem_model().objects.filter(wanted).order_by("title"),
+    }
+
 
 def initiative_for_edit(*, slug: str) -> Initiative | None:
     """One initiative, archived or not, with everything its edit form shows (links and
@@ -213,8 +284,6 @@ def public_initiatives() -> QuerySet[Initiative]:
     """``Initiative.objects.public()`` with what the open data, CSV and calendar feeds show
     (organisations, vocabulary, areas, weekly times): a fixed number of queries for any
     number of rows. Newest period first, like the list page."""
-    from stakeholders.models import Organization
-
     partners = Organization.objects.approved().order_by("name")
     return (
         Initiative.objects.public()

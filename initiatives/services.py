@@ -6,13 +6,20 @@ from datetime import date
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from initiatives.models import Initiative, InitiativeUpdate, JoinRequest
+from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
+from initiatives.permissions import organizations_posting_for, organizations_requesting_to_join
+from partnership.emails import email_send
+from partnership.history import TRACKED_LINKS
 from partnership.models import Visibility
-from stakeholders.models import Organization, User
+from partnership.permissions import is_coordinator, partner_organization_ids
+from stakeholders.models import Membership, Organization, User
 
 # --- Maintaining initiatives: updates, archive and restore -------------------------------------
 
@@ -39,8 +46,6 @@ def initiative_update_post(
     be today or in the past, never in the future. A new status also changes the
     initiative's status (and its version) in the same transaction. On a partners-only
     initiative every update is partners-only. Archived initiatives take no updates."""
-    from partnership.permissions import organizations_posting_for
-
     if initiative.archived_at is not None:
         raise ValidationError(_("This initiative is archived; restore it before posting updates."))
     if organization.pk not in {org.pk for org in organizations_posting_for(author, initiative)}:
@@ -110,9 +115,6 @@ def initiative_restore(*, initiative: Initiative, actor: User) -> bool:
 def _lead_admin_recipients(initiative: Initiative) -> list[tuple[str, str]]:
     """(email, language) of the lead organisation's active admins; its public email if it
     has no admin (someone must get the request)."""
-    from django.utils.translation import get_language
-
-    from stakeholders.models import Membership
 
     admins = [
         (m.user.email, m.user.language)
@@ -135,9 +137,6 @@ def join_request_create(
     already a partner, to join a planned or active initiative as a partner organisation.
     One open request per organisation and initiative. The lead organisation's admins are
     emailed (each in their language) and answer on the initiative's page."""
-    from partnership.emails import email_send
-    from partnership.permissions import organizations_requesting_to_join
-
     allowed = organizations_requesting_to_join(requested_by, initiative)
     if organization.pk not in {o.pk for o in allowed}:
         raise ValidationError(
@@ -195,8 +194,6 @@ def join_request_decide(
     Accepting adds the organisation as a partner organisation; that is a change to the
     initiative, so its version goes up (an editor's form opened before is refused rather
     than silently dropping the new partner). The requester is emailed the answer."""
-    from partnership.emails import email_send
-
     locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if locked.status != JoinRequest.Status.PENDING:
         raise ValidationError(_("This request has already been answered."))
@@ -244,8 +241,6 @@ _M2M_FIELDS = ("partner_organizations", "themes", "target_groups", "areas", "pro
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    from django.utils.text import slugify
-
     base = (slugify(title) or "insats")[:200]
     if base in _RESERVED_SLUGS:  # the paths next to the initiatives' own
         base = f"{base}-insats"
@@ -263,11 +258,6 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
 def _notify_new_partners(initiative: Initiative, organizations) -> None:
     """Tell each newly added partner organisation: its public email if it has one, else its
     admins, each in their own language."""
-    from django.urls import reverse
-    from django.utils.translation import get_language
-
-    from partnership.emails import email_send
-    from stakeholders.models import Membership
 
     url = reverse("initiatives:detail", kwargs={"slug": initiative.slug})
     for organization in organizations:
@@ -291,8 +281,6 @@ def _notify_new_partners(initiative: Initiative, organizations) -> None:
 def _set_slots(initiative: Initiative, slots: list[dict]) -> None:
     """Make the initiative's weekly slots exactly ``slots``; unchanged ones stay untouched
     (so history shows only real changes)."""
-    from initiatives.models import ScheduleSlot
-
     wanted = {(s["weekday"], s["starts_at"], s["ends_at"]) for s in slots}
     existing = {(s.weekday, s.starts_at, s.ends_at): s for s in initiative.slots.all()}
     for key, slot in existing.items():
@@ -318,8 +306,6 @@ def _check_slots(slots: list[dict]) -> None:
 
 
 def _check_organizations(*, data: dict, actor: User, current_lead_id: int | None = None) -> None:
-    from partnership.permissions import is_coordinator, partner_organization_ids
-
     lead = data["lead_organization"]
     allowed = lead.pk == current_lead_id or (
         lead.status == Organization.Status.APPROVED
@@ -361,16 +347,12 @@ def _changed_since(initiative: Initiative, current: Initiative, version: int) ->
     """Who saved the initiative last, and the (translated) names of the fields that changed
     since ``version``: the row's history snapshot at that version against the row now, plus
     links and slots added or removed by the saves (history contexts) after it."""
-    from initiatives.models import ScheduleSlot
-    from partnership.history import TRACKED_LINKS
-    from stakeholders.models import User as UserModel
-
     events = Initiative.pgh_event_model.objects.filter(pgh_obj_id=initiative.pk)
     latest = events.order_by("-pgh_id").select_related("pgh_context").first()
     who = None
     if latest is not None and latest.pgh_context is not None:
         user_pk = (latest.pgh_context.metadata or {}).get("user")
-        who = UserModel.objects.filter(pk=user_pk).first() if user_pk else None
+        who = User.objects.filter(pk=user_pk).first() if user_pk else None
     snapshot = events.filter(version=version).order_by("-pgh_id").first()
     changed = []
     if snapshot is not None:
@@ -384,7 +366,7 @@ def _changed_since(initiative: Initiative, current: Initiative, version: int) ->
     # Links and slots changed by the saves after ``version`` (each save is one context).
     later = events.filter(version__gt=version, pgh_context__isnull=False).values("pgh_context_id")
     for field, proxy in TRACKED_LINKS:
-        if field.model is not Initiative:
+        if Initiative not in (field.model, field.related_model):  # problems: Problem.initiatives
             continue
         if proxy.pgh_event_model.objects.filter(
             initiative_id=initiative.pk, pgh_context_id__in=later
@@ -437,56 +419,3 @@ def initiative_edit(
     added = [p for p in data.get("partner_organizations") or [] if p.pk not in before_partners]
     _notify_new_partners(locked, added)
     return locked
-
-
-# --- Problems an initiative addresses ------------------------------------------------------------
-
-
-def _check_may_link(initiative: Initiative, problem, actor: User) -> None:
-    from partnership.models import Problem
-    from partnership.permissions import can_know_initiative, can_link_initiative_to_problem
-
-    if not (
-        Problem.objects.visible_to(actor).filter(pk=problem.pk).exists()
-        and can_know_initiative(actor, initiative)
-        and can_link_initiative_to_problem(actor, problem, initiative)
-    ):
-        raise ValidationError(_("You cannot link this initiative to this problem."))
-
-
-@transaction.atomic
-def initiative_problem_link(*, initiative: Initiative, problem, actor: User) -> bool:
-    """Say that an initiative addresses a problem, from the problem's page (the initiative's
-    own form does the same). Allowed for members of the initiative's lead organisation,
-    members of an organisation responsible for the problem, and coordinators
-    (``permissions.can_link_initiative_to_problem``); archived initiatives take no new
-    links. The initiative's version goes up, so an edit form opened before is refused rather
-    than silently dropping the link. Returns False if it was already linked."""
-    _check_may_link(initiative, problem, actor)
-    locked = _lock(initiative)
-    if locked.archived_at is not None:
-        raise ValidationError(_("This initiative is archived; restore it before linking it."))
-    if locked.problems.filter(pk=problem.pk).exists():
-        return False
-    with pghistory.context(user=actor.pk):
-        locked.problems.add(problem)
-        locked.version += 1
-        locked.save(update_fields=["version", "updated_at"])
-    initiative.version = locked.version
-    return True
-
-
-@transaction.atomic
-def initiative_problem_unlink(*, initiative: Initiative, problem, actor: User) -> bool:
-    """Remove the link between an initiative and a problem (same people as linking; history
-    keeps it). Returns False if they were not linked."""
-    _check_may_link(initiative, problem, actor)
-    locked = _lock(initiative)
-    if not locked.problems.filter(pk=problem.pk).exists():
-        return False
-    with pghistory.context(user=actor.pk):
-        locked.problems.remove(problem)
-        locked.version += 1
-        locked.save(update_fields=["version", "updated_at"])
-    initiative.version = locked.version
-    return True

@@ -20,12 +20,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from initiatives import exports, feeds, forms, geo, selectors, services
+from initiatives import exports, feeds, forms, geo, permissions, selectors, services
 from initiatives.api import open_data_docs
 from initiatives.filters import InitiativeFilter
 from initiatives.pagination import CappedCountPaginator
 from initiatives.similar import similar_initiatives
-from partnership import permissions
+from partnership.permissions import is_partner
 
 PAGE_SIZE = 25
 
@@ -68,7 +68,7 @@ def _maintenance_context(request, initiative) -> dict:
     return {
         "can_edit": permissions.can_edit_initiative(user, initiative),
         "can_post_update": can_post,
-        "can_see_history": permissions.is_partner(user),  # the page itself was allowed
+        "can_see_history": is_partner(user),  # the page itself was allowed
         "update_form": (
             forms.InitiativeUpdateForm(initiative=initiative, organizations=organizations)
             if can_post
@@ -298,7 +298,7 @@ def initiative_create(request):
     if not permissions.can_register_initiative(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    form = forms.InitiativeForm(data, user=request.user)
+    form = forms.InitiativeForm(data, **selectors.initiative_form_choices(user=request.user))
     formset = forms.ScheduleSlotFormSet(data, prefix="slots")
     if data is None:
         return _render_form(request, form, formset, None, 200)
@@ -331,7 +331,11 @@ def initiative_edit(request, slug):
     if not permissions.can_edit_initiative(request.user, initiative):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    form = forms.InitiativeForm(data, instance=initiative, user=request.user)
+    form = forms.InitiativeForm(
+        data,
+        instance=initiative,
+        **selectors.initiative_form_choices(user=request.user, initiative=initiative),
+    )
     formset = forms.ScheduleSlotFormSet(data, instance=initiative, prefix="slots")
     if data is None:
         return _render_form(request, form, formset, initiative, 200)

@@ -23,32 +23,54 @@ from django.utils.translation import gettext, pgettext
 TRACKED_LINKS: list[tuple[models.ManyToManyField, type[models.Model]]] = []
 
 
-def track_links(relation) -> type[models.Model]:
+def track_links(
+    relation, *, label: str | None = None, event_table: str | None = None
+) -> type[models.Model]:
     """Keep adding and removing many-to-many links in history ("themes.add", "themes.remove").
 
     pghistory tracks a through table by way of a proxy model in the app that owns the
     relation; each event keeps both ends of the link, and the context the user and the time.
-    ``relation`` is the many-to-many descriptor, e.g. ``Initiative.themes``.
+    ``relation`` is the many-to-many descriptor, e.g. ``Initiative.themes``. ``label`` (the
+    field's name by default) and ``event_table`` keep a relation's history where it was when
+    the relation moved to another model or app.
     """
     field = relation.field
     through = relation.through
     name = field.model.__name__ + field.name.title().replace("_", "")
+    app_label = field.model._meta.app_label
     proxy = type(
         name,
         (through,),
         {
             "__module__": field.model.__module__,
-            "Meta": type("Meta", (), {"proxy": True, "app_label": field.model._meta.app_label}),
+            "Meta": type("Meta", (), {"proxy": True, "app_label": app_label}),
         },
     )
+    label = label or field.name
     pghistory.track(
-        pghistory.InsertEvent(f"{field.name}.add"),
-        pghistory.DeleteEvent(f"{field.name}.remove"),
+        pghistory.InsertEvent(f"{label}.add"),
+        pghistory.DeleteEvent(f"{label}.remove"),
         obj_field=None,
         model_name=f"{name}Event",
+        meta={"db_table": event_table} if event_table else None,
     )(proxy)
     TRACKED_LINKS.append((field, proxy))
     return proxy
+
+
+def _link_event_models(model: type[models.Model], names) -> dict:
+    """{event model: tracking proxy} for the named many-to-many relations of ``model``, by
+    their accessor names, whichever end declares them: an initiative's page shows the
+    problems linked to it (``Problem.initiatives``, read as ``initiative.problems``) without
+    importing the app that declares the relation."""
+    proxies = dict(TRACKED_LINKS)
+    event_models = {}
+    for name in names:
+        relation = model._meta.get_field(name)
+        field = relation if isinstance(relation, models.ManyToManyField) else relation.field
+        proxy = proxies[field]
+        event_models.update(dict.fromkeys(proxy.pgh_event_models.values(), proxy))
+    return event_models
 
 
 # --- Reading history -------------------------------------------------------------------------
@@ -71,18 +93,25 @@ class HistoryEntry:
     changes: list[HistoryChange]
 
 
+HISTORY_PAGE_SIZE = 50
+
+
 def history_page(
-    *, obj, event_models: dict, hidden: set[str], page_number=None, page_size: int = 50
+    *, obj, tracked, links=(), hidden: set[str], page_number=None, page_size=HISTORY_PAGE_SIZE
 ) -> Page:
     """Every recorded change to ``obj`` and the rows that refer to it, newest first: who,
     when, and each field before and after, with foreign keys shown by name (users by email).
 
-    ``event_models`` maps each pghistory event model to its tracked model; ``hidden`` names
-    columns that say nothing to a reader. A fixed number of queries per page: the events,
-    then one query per kind of thing they refer to.
+    ``tracked`` lists the models whose history counts (``obj``'s own model and those whose
+    rows refer to it: memberships of an organisation, the slots of an initiative); ``links``
+    names ``obj``'s many-to-many relations whose links count; ``hidden`` names columns that
+    say nothing to a reader. A fixed number of queries per page: the events, then one query
+    per kind of thing they refer to.
     """
-    from pghistory.models import MiddlewareEvents
+    from pghistory.models import MiddlewareEvents  # needs the app registry: not at import
 
+    event_models = {model.pgh_event_model: model for model in tracked}
+    event_models.update(_link_event_models(type(obj), links))
     events = (
         MiddlewareEvents.objects.references(obj)
         .across(*event_models)
@@ -90,10 +119,10 @@ def history_page(
         .order_by("-pgh_created_at", "-pgh_id")
     )
     page = Paginator(events, page_size).get_page(page_number)
-    tracked = {model._meta.label: tracked for model, tracked in event_models.items()}
-    names = _history_names(page.object_list, tracked, hidden)
+    by_label = {event._meta.label: model for event, model in event_models.items()}
+    names = _history_names(page.object_list, by_label, hidden)
     page.object_list = [
-        _history_entry(event, tracked[event.pgh_model], names, hidden, owner=type(obj))
+        _history_entry(event, by_label[event.pgh_model], names, hidden, owner=type(obj))
         for event in page.object_list
     ]
     return page
@@ -156,11 +185,8 @@ def _history_label(model, attname: str) -> str:
 
 def _history_subject(owner, model, label: str) -> str:
     if "." in label:  # a link: "themes.add", "partner_organizations.remove" …
-        try:
-            return str(owner._meta.get_field(label.split(".")[0]).verbose_name)
-        except FieldDoesNotExist:  # seen from its other end (an initiative, on a problem's page)
-            field = next((f for f, proxy in TRACKED_LINKS if proxy is model), None)
-            return str(field.verbose_name) if field is not None else label.split(".")[0]
+        field = next((f for f, proxy in TRACKED_LINKS if proxy is model), None)
+        return str(field.verbose_name) if field is not None else label.split(".")[0]
     return str(model._meta.verbose_name)
 
 

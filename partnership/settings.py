@@ -61,10 +61,15 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_tasks_db",  # the database queue behind TASKS (weekly problem digests)
+    # The partnership's apps, lowest layer first (docs/architecture.md): the core (the
+    # shared vocabulary), partners, their initiatives, the problems they identify together,
+    # and the coordinator's area (label "dashboard", the name its tables were created with).
     "partnership",
     "stakeholders",
     "initiatives",
-    "partnership.dashboard",  # --- Coordinator dashboard ---
+    "partnership.problems",
+    "partnership.coordination",
+    "partnership.demo",  # development only: load_demo, seed_scale, bench_*
 ]
 
 MIDDLEWARE = [

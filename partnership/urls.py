@@ -12,6 +12,7 @@ from initiatives import views as initiatives_views
 from initiatives.api import api
 from initiatives.sitemaps import SITEMAPS
 from partnership import views
+from partnership.problems import views as problem_views
 from stakeholders import views as stakeholders_views
 
 urlpatterns = [
@@ -45,10 +46,10 @@ urlpatterns += i18n_patterns(
         stakeholders_views.my_account_delete,
         name="my_account_delete",
     ),
-    path(_("coordinator/"), include("partnership.coordinator_urls")),
+    path(_("coordinator/"), include("partnership.coordination.urls")),
     # --- Problems: the partners' register and the public "you said, we did" page ---
-    path(_("problems/"), include("partnership.problem_urls")),
-    path(_("you-said-we-did/"), views.public_problems, name="public_problems"),
+    path(_("problems/"), include("partnership.problems.urls")),
+    path(_("you-said-we-did/"), problem_views.public_problems, name="public_problems"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -5,16 +5,27 @@ from dataclasses import dataclass
 from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from initiatives.models import Initiative
+from partnership import site
 from partnership.history import history_page
-from partnership.permissions import can_see_member_contacts
-from stakeholders.models import Organization
+from stakeholders.models import Invitation, Membership, Organization
+from stakeholders.permissions import can_see_member_contacts
+
+
+def _initiatives():
+    """The initiatives' manager, read through the organisation's reverse relation: the
+    initiatives app sits above this one and is never imported here."""
+    return Organization._meta.get_field("led_initiatives").related_model.objects
+
+
+def home_stats() -> dict:
+    """The home page's count of approved organisations."""
+    return {"organizations": Organization.objects.approved().count()}
 
 
 def directory(*, user) -> QuerySet[Organization]:
     """Approved organisations with their areas, themes and number of live initiatives the
     user may see, in a fixed number of queries."""
-    visible_live = Initiative.objects.visible_to(user).live().values("pk")
+    visible_live = _initiatives().visible_to(user).live().values("pk")
     return (
         Organization.objects.approved()
         .prefetch_related("areas", "themes")
@@ -30,7 +41,8 @@ def directory(*, user) -> QuerySet[Organization]:
 def organization_detail_queryset(*, user) -> QuerySet[Organization]:
     """One organisation's page: what it does, where, and the initiatives the user may see."""
     initiatives = (
-        Initiative.objects.visible_to(user)
+        _initiatives()
+        .visible_to(user)
         .prefetch_related("themes", "areas", "slots")
         .order_by("-starts_on", "title")
     )
@@ -40,8 +52,6 @@ def organization_detail_queryset(*, user) -> QuerySet[Organization]:
         Prefetch("led_initiatives", queryset=initiatives, to_attr="visible_initiatives"),
     ]
     if can_see_member_contacts(user):
-        from stakeholders.models import Membership
-
         sharing = (
             Membership.objects.filter(user__is_active=True, user__share_contact_details=True)
             .select_related("user")
@@ -84,9 +94,7 @@ def directory_matrix(*, organizations, dimension: str) -> Matrix:
 
 def memberships_of(*, user) -> QuerySet:
     """The user's organisations with their role, each with the initiatives it leads."""
-    from stakeholders.models import Membership
-
-    initiatives = Initiative.objects.active().order_by("-starts_on", "title")
+    initiatives = _initiatives().active().order_by("-starts_on", "title")
     return (
         Membership.objects.filter(user=user)
         .select_related("organization")
@@ -102,8 +110,6 @@ def memberships_of(*, user) -> QuerySet:
 def sole_admin_organizations(*, user) -> QuerySet[Organization]:
     """Organisations where the user is the only administrator: they must hand the role over
     before they can delete their account."""
-    from stakeholders.models import Membership
-
     others = Membership.objects.filter(
         organization=OuterRef("pk"), role=Membership.Role.ADMIN
     ).exclude(user=user)
@@ -119,10 +125,6 @@ def account_data(*, user) -> dict:
     from allauth.mfa.models import Authenticator
     from django.db.models import F
     from django.db.models.functions import Lower
-
-    from initiatives.models import InitiativeUpdate, JoinRequest
-    from partnership.models import Problem, ProblemEndorsement, ProblemResponsibility
-    from stakeholders.models import Invitation, Membership
 
     emails = list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary"))
     addresses = {row["email"].lower() for row in emails} | {user.email.lower()}
@@ -156,73 +158,6 @@ def account_data(*, user) -> dict:
                 organization_slug=F("organization__slug"),
             )
         ),
-        "initiatives_created": list(
-            Initiative.objects.filter(created_by=user)
-            .order_by("created_at")
-            .values(
-                "title",
-                "slug",
-                "created_at",
-                "archived_at",
-                lead_organization_name=F("lead_organization__name"),
-            )
-        ),
-        "initiative_updates_written": list(
-            InitiativeUpdate.objects.filter(author=user)
-            .order_by("created_at")
-            .values(
-                "happened_on",
-                "text",
-                "created_at",
-                initiative_title=F("initiative__title"),
-                organization_name=F("organization__name"),
-            )
-        ),
-        "problems_recorded": list(
-            Problem.objects.filter(recorded_by=user)
-            .order_by("created_at")
-            .values(
-                "title",
-                "public_id",
-                "created_at",
-                recorded_by_organization_name=F("recorded_by_organization__name"),
-            )
-        ),
-        "problem_endorsements": list(
-            ProblemEndorsement.objects.filter(endorsed_by=user)
-            .order_by("created_at")
-            .values(
-                "note",
-                "created_at",
-                problem_title=F("problem__title"),
-                organization_name=F("organization__name"),
-            )
-        ),
-        "problem_responsibilities": list(
-            ProblemResponsibility.objects.filter(committed_by=user)
-            .order_by("created_at")
-            .values(
-                "role",
-                "commitment",
-                "due_on",
-                "created_at",
-                problem_title=F("problem__title"),
-                organization_name=F("organization__name"),
-            )
-        ),
-        "requests_to_join_sent": list(
-            JoinRequest.objects.filter(requested_by=user)
-            .order_by("created_at")
-            .values(
-                "message",
-                "status",
-                "answer",
-                "created_at",
-                "decided_at",
-                initiative_title=F("initiative__title"),
-                organization_name=F("organization__name"),
-            )
-        ),
         "invitations_sent": list(
             Invitation.objects.filter(invited_by=user)
             .order_by("created_at")
@@ -234,6 +169,8 @@ def account_data(*, user) -> dict:
             .order_by("created_at")
             .values(*invitation_fields, organization_name=F("organization__name"))
         ),
+        # What the user did in the apps above this one (initiatives, problems).
+        **site.account_data.collect(user=user),
     }
 
 
@@ -242,8 +179,6 @@ def account_data(*, user) -> dict:
 
 def organization_members(*, organization) -> QuerySet:
     """The organisation's members with their accounts, admins first, then by name."""
-    from stakeholders.models import Membership
-
     return (
         Membership.objects.filter(organization=organization)
         .select_related("user")
@@ -253,8 +188,6 @@ def organization_members(*, organization) -> QuerySet:
 
 def organization_open_invitations(*, organization) -> QuerySet:
     """Invitations not yet accepted or revoked (expired ones too: they can be resent)."""
-    from stakeholders.models import Invitation
-
     return (
         Invitation.objects.filter(
             organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
@@ -270,16 +203,12 @@ def organization_open_invitations(*, organization) -> QuerySet:
 def organizations_by_status(*, status: str) -> QuerySet[Organization]:
     """The coordinator's list: organisations with one status, oldest application first for
     pending ones, by name otherwise."""
-    from stakeholders.models import Organization
-
     ordering = ["created_at", "pk"] if status == Organization.Status.PENDING else ["name"]
     return Organization.objects.filter(status=status).order_by(*ordering)
 
 
 def organization_for_coordinator() -> QuerySet[Organization]:
     """Any organisation, whatever its status, with its areas, themes and members."""
-    from stakeholders.models import Membership, Organization
-
     return Organization.objects.prefetch_related(
         "areas",
         "themes",
@@ -295,8 +224,6 @@ def users_for_coordinator(*, query: str = "") -> QuerySet:
     two-factor authentication."""
     from allauth.mfa.models import Authenticator
     from django.contrib.auth import get_user_model
-
-    from stakeholders.models import Membership
 
     users = get_user_model().objects.all()
     for word in query.split():
@@ -323,27 +250,8 @@ def users_for_coordinator(*, query: str = "") -> QuerySet:
 
 # --- History ------------------------------------------------------------------------------------
 
-HISTORY_PAGE_SIZE = 50
 # Columns that say nothing to a reader of the history.
 _HISTORY_HIDDEN = {"id", "created_at", "updated_at", "version", "organization_id"}
-
-
-def _history_event_models():
-    from stakeholders.models import (
-        Invitation,
-        Membership,
-        Organization,
-        OrganizationAreas,
-        OrganizationThemes,
-    )
-
-    return {
-        Organization.pgh_event_model: Organization,
-        Membership.pgh_event_model: Membership,
-        Invitation.pgh_event_model: Invitation,
-        OrganizationAreas.pgh_event_model: OrganizationAreas,
-        OrganizationThemes.pgh_event_model: OrganizationThemes,
-    }
 
 
 def organization_history(*, organization, page_number=None) -> Page:
@@ -352,8 +260,8 @@ def organization_history(*, organization, page_number=None) -> Page:
     paginated, in a fixed number of queries."""
     return history_page(
         obj=organization,
-        event_models=_history_event_models(),
+        tracked=[Organization, Membership, Invitation],
+        links=["areas", "themes"],
         hidden=_HISTORY_HIDDEN,
         page_number=page_number,
-        page_size=HISTORY_PAGE_SIZE,
     )

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from initiatives import selectors as initiative_selectors
-from partnership import permissions
-from stakeholders import exports, forms, selectors, services
+from partnership import site
+from stakeholders import exports, forms, permissions, selectors, services
 from stakeholders.filters import OrganizationFilter
 from stakeholders.models import Membership, Organization
 
@@ -100,8 +99,8 @@ def my_pages(request):
         return redirect("my_pages")
     context = {
         "memberships": selectors.memberships_of(user=request.user),
-        "join_requests": initiative_selectors.join_requests_waiting_for(user=request.user),
         "form": form,
+        **site.my_pages.collect(user=request.user),  # e.g. requests to join waiting
     }
     return render(request, "stakeholders/my_pages.html", context)
 

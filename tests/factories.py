@@ -6,7 +6,8 @@ import factory
 from django.utils.text import slugify
 
 from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
-from partnership.models import Area, Problem, TargetGroup, Theme
+from partnership.models import Area, TargetGroup, Theme
+from partnership.problems.models import Problem
 from stakeholders.models import Membership, Organization, User
 
 PASSWORD = "correct-horse-battery-staple"

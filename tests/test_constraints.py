@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from initiatives.models import Initiative
-from partnership.models import ProblemEndorsement, ProblemResponsibility
+from partnership.problems.models import ProblemEndorsement, ProblemResponsibility
 from stakeholders.models import Invitation, Membership
 from tests import factories
 

@@ -69,7 +69,7 @@ def test_dashboard_pages_have_no_wcag_violations(
 def test_the_overlap_page_from_a_snapshot_has_no_wcag_violations(
     live_server, scan, page, logged_in_coordinator, data
 ):
-    from partnership.dashboard import services
+    from partnership.coordination import services
 
     services.overlaps_refresh()
     scan(live_server.url + "/en/coordinator/overlaps/")

@@ -4,8 +4,8 @@ problems, the import page with a preview full of errors, a walk's preview and it
 
 import pytest
 
-from partnership import services
-from partnership.models import Problem
+from partnership.problems import services
+from partnership.problems.models import Problem
 from tests import factories
 from tests.browser.conftest import assert_accessible
 

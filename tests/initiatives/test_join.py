@@ -5,9 +5,8 @@ bad or repeated input."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from initiatives import services
+from initiatives import permissions, services
 from initiatives.models import Initiative, JoinRequest
-from partnership import permissions
 from stakeholders.models import Membership
 from tests import factories
 

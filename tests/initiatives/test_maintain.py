@@ -11,9 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from initiatives import services
+from initiatives import permissions, services
 from initiatives.models import Initiative, InitiativeUpdate
-from partnership import permissions
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from initiatives.forms import InitiativeForm
 from initiatives.models import Initiative, ScheduleSlot
-from partnership.models import Problem
+from partnership.problems.models import Problem
 from stakeholders.models import Membership, Organization
 from tests import factories
 
@@ -310,9 +310,9 @@ def test_only_visible_problems_can_be_linked(client, member, organization, vocab
 def test_the_form_offers_the_newest_open_problems_and_keeps_linked_ones(
     client, member, organization, vocab, monkeypatch
 ):
-    from initiatives import forms as initiative_forms
+    from initiatives import selectors as initiative_selectors
 
-    monkeypatch.setattr(initiative_forms, "PROBLEM_CHOICES", 2)
+    monkeypatch.setattr(initiative_selectors, "PROBLEM_CHOICES", 2)
     oldest = factories.ProblemFactory(title="Äldsta problemet")
     factories.ProblemFactory(title="Nyare problem")
     factories.ProblemFactory(title="Nyaste problemet")

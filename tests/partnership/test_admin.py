@@ -8,7 +8,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = {"partnership", "stakeholders", "initiatives"}
+DOMAIN_APPS = {"partnership", "stakeholders", "initiatives", "problems"}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from initiatives.models import Initiative, InitiativeUpdate
-from partnership.models import Problem, ProblemEndorsement, ProblemResponsibility
+from partnership.problems.models import Problem, ProblemEndorsement, ProblemResponsibility
 from stakeholders import services
 from stakeholders.models import Invitation, Membership, User
 from tests import factories

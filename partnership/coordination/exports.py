@@ -1,0 +1,180 @@
+"""Every dashboard table as CSV (UTF-8 with a byte-order mark, for Excel), streamed: all rows,
+not just the page shown."""
+
+import csv
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from partnership.coordination import queries
+from partnership.models import Weekday
+from stakeholders.exports import csv_safe
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, (list, tuple)):
+        return csv_safe(", ".join(str(v) for v in value))
+    return csv_safe(value) if isinstance(value, str) else value
+
+
+def _spans(spans) -> str:
+    return ", ".join(
+        f"{Weekday(day).label} {start:%H:%M}–{end:%H:%M}"
+        if end
+        else f"{Weekday(day).label} {start:%H:%M}–24:00"
+        for day, start, end in spans
+    )
+
+
+def _overlaps(scope, decided):
+    yield [
+        _("Initiative"),
+        _("Organisation"),
+        _("Other initiative"),
+        _("Other organisation"),
+        _("Same area"),
+        _("Nested areas"),
+        _("Shared themes"),
+        _("Shared target groups"),
+        _("Distance (m)"),
+        _("Schedules coincide"),
+        _("Strength"),
+        _("Decided"),
+        _("Decision"),
+        _("Note"),
+    ]
+    for row in queries.overlap_rows(scope, decided=decided):
+        a, a_title, a_org, b, b_title, b_org, same, by_area, themes, groups = row[:10]
+        distance, coincide, strength, is_decided, decision, note = row[10:]
+        yield [
+            a_title,
+            a_org,
+            b_title,
+            b_org,
+            same,
+            by_area and not same,
+            themes,
+            groups,
+            distance,
+            coincide,
+            strength,
+            is_decided,
+            decision or "",
+            note or "",
+        ]
+
+
+def _gaps(scope, time):
+    header = [
+        _("Problem"),
+        _("Area"),
+        _("Themes"),
+        _("Severity"),
+        _("Endorsing organisations"),
+        _("Observed on"),
+        _("Recorded"),
+        _("When"),
+        _("Responsible"),
+    ]
+    yield [*header, _("Not covered")] if time else header
+    for gap in queries.gap_rows(scope, time=time):
+        p = gap.problem
+        row = [
+            p.title,
+            p.area.name,
+            [t.name for t in p.themes.all()],
+            p.severity,
+            gap.endorsements,
+            p.observed_on.isoformat() if p.observed_on else "",
+            p.created_at.date().isoformat(),
+            p.when_display,
+            [f"{r.organization.name} ({r.get_role_display()})" for r in p.responsibilities.all()],
+        ]
+        yield [*row, _spans(gap.uncovered)] if time else row
+
+
+def _coverage(scope):
+    data = queries.coverage(scope)
+    yield [_("Area"), _("Theme"), _("Live initiatives"), _("Open problems"), _("Gap")]
+    for row in data.rows:
+        for cell in row.cells:
+            yield [row.area.name, cell.theme.name, cell.initiatives, cell.problems, cell.gap]
+
+
+def _initiatives(queryset, with_news=False):
+    header = [_("Initiative"), _("Organisation"), _("Status"), _("Starts on"), _("Ends on")]
+    yield [*header, _("Latest news")] if with_news else header
+    for i in queryset.iterator(chunk_size=2000):
+        row = [
+            i.title,
+            i.lead_organization.name,
+            i.get_status_display(),
+            i.starts_on.isoformat(),
+            i.ends_on.isoformat() if i.ends_on else "",
+        ]
+        yield [*row, i.last_news.isoformat()] if with_news else row
+
+
+def _organizations(queryset):
+    yield [_("Organisation"), _("Kind"), _("Contact email")]
+    for o in queryset.iterator(chunk_size=2000):
+        yield [o.name, o.get_kind_display(), o.contact_email]
+
+
+def _problems(scope):
+    yield [
+        _("Problem"),
+        _("Area"),
+        _("Severity"),
+        _("Status"),
+        _("Responsible"),
+        _("What they do"),
+        _("By when"),
+    ]
+    for p in queries.open_problems_with_responsibility(scope).iterator(chunk_size=2000):
+        duties = list(p.responsibilities.all())
+        yield [
+            p.title,
+            p.area.name,
+            p.severity,
+            p.get_status_display(),
+            [f"{r.organization.name} ({r.get_role_display()})" for r in duties],
+            [r.commitment for r in duties],
+            [r.due_on.isoformat() for r in duties if r.due_on],
+        ]
+
+
+TABLES = {
+    "report-problems": _problems,
+    "overlaps": lambda scope: _overlaps(scope, False),
+    "decided": lambda scope: _overlaps(scope, True),
+    "gaps": lambda scope: _gaps(scope, False),
+    "time-gaps": lambda scope: _gaps(scope, True),
+    "coverage": _coverage,
+    "stale": lambda scope: _initiatives(queries.stale_initiatives(scope), with_news=True),
+    "idle-organisations": lambda scope: _organizations(queries.idle_organizations(scope)),
+    "unlinked": lambda scope: _initiatives(queries.unlinked_initiatives(scope)),
+    "report-started": lambda scope: _initiatives(queries.started_initiatives(scope)),
+    "report-ended": lambda scope: _initiatives(queries.ended_initiatives(scope)),
+    "report-coverage": _coverage,
+    "report-decided": lambda scope: _overlaps(scope, True),
+    "report-gaps": lambda scope: _gaps(scope, False),
+}
+
+
+def rows(table: str, scope) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    first = True
+    for row in TABLES[table](scope):
+        line = writer.writerow([_cell(value) for value in row])
+        yield ("\ufeff" + line) if first else line
+        first = False

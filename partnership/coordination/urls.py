@@ -1,0 +1,52 @@
+"""The coordinator's area under /samordning/ (``coordinator:``): the dashboard
+(``coordinator:dashboard:``, whose overview is the first page a coordinator sees), the
+organisations awaiting a decision and the users who hold the coordinator role."""
+
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from partnership.coordination import views
+
+app_name = "coordinator"
+
+dashboard_patterns = (
+    [
+        path("", views.overview, name="overview"),
+        path(_("overlaps/"), views.overlaps, name="overlaps"),
+        path(_("overlaps/decide/"), views.overlap_decide, name="overlap_decide"),
+        path(_("overlaps/compute/"), views.overlaps_refresh, name="overlaps_refresh"),
+        path(_("gaps/"), views.gaps, name="gaps"),
+        path(_("coverage/"), views.coverage, name="coverage"),
+        path(_("attention/"), views.attention, name="attention"),
+        path(_("report/"), views.report, name="report"),
+        path(_("export/<slug:table>.csv"), views.export_csv, name="export"),
+    ],
+    "dashboard",
+)
+
+urlpatterns = [
+    path("", include(dashboard_patterns)),
+    path(
+        _("users/"),
+        include(
+            [
+                path("", views.coordinator_users, name="users"),
+                path("<str:action>/", views.coordinator_role, name="role"),
+            ]
+        ),
+    ),
+    path(
+        _("organisations/"),
+        include(
+            [
+                path("", views.coordinator_organizations, name="organizations"),
+                path("<slug:slug>/", views.coordinator_organization, name="organization"),
+                path(
+                    "<slug:slug>/<str:decision>/",
+                    views.coordinator_organization_decide,
+                    name="decide",
+                ),
+            ]
+        ),
+    ),
+]

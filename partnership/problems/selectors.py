@@ -1,0 +1,274 @@
+"""Every read of the problems app: lists, a problem's page, history, "you said, we did",
+safety walks and the weekly digest."""
+
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+
+from initiatives.models import Initiative
+from partnership.history import HISTORY_PAGE_SIZE, history_page
+from partnership.models import Area
+from partnership.permissions import partner_organization_ids
+from partnership.problems.models import (
+    Problem,
+    ProblemEndorsement,
+    ProblemResponsibility,
+    SafetyWalk,
+)
+from partnership.problems.permissions import can_edit_problem
+from stakeholders.models import Organization
+
+
+def home_stats() -> dict:
+    """The home page's count of public problems."""
+    return {"public_problems": Problem.objects.public().count()}
+
+
+def account_data(*, user) -> dict:
+    """What "download my data" holds about the problems a user recorded, endorsed and
+    committed to."""
+    return {
+        "problems_recorded": list(
+            Problem.objects.filter(recorded_by=user)
+            .order_by("created_at")
+            .values(
+                "title",
+                "public_id",
+                "created_at",
+                recorded_by_organization_name=F("recorded_by_organization__name"),
+            )
+        ),
+        "problem_endorsements": list(
+            ProblemEndorsement.objects.filter(endorsed_by=user)
+            .order_by("created_at")
+            .values(
+                "note",
+                "created_at",
+                problem_title=F("problem__title"),
+                organization_name=F("organization__name"),
+            )
+        ),
+        "problem_responsibilities": list(
+            ProblemResponsibility.objects.filter(committed_by=user)
+            .order_by("created_at")
+            .values(
+                "role",
+                "commitment",
+                "due_on",
+                "created_at",
+                problem_title=F("problem__title"),
+                organization_name=F("organization__name"),
+            )
+        ),
+    }
+
+
+# --- Problems ------------------------------------------------------------------------------------
+
+
+def problem_list(*, user):
+    """Problems the user may see, newest first, with what a list row shows (area, recording
+    organisation, themes, responsible organisations, endorsement count): a fixed number of
+    queries whatever the page size."""
+    responsibilities = ProblemResponsibility.objects.select_related("organization").order_by(
+        "-role", "organization__name"
+    )
+    return (
+        Problem.objects.visible_to(user)
+        .select_related("area", "recorded_by_organization")
+        .prefetch_related("themes", Prefetch("responsibilities", queryset=responsibilities))
+        .annotate(endorsement_count=Count("endorsements", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def problem_for_page(*, public_id, user):
+    """One problem the user may see, with everything its page shows: endorsements (and
+    their organisations), responsibilities ("who does what by when"), the initiatives that
+    address it (only those the user may see) and its themes. None when the user may not know
+    it exists; its editors also reach it archived."""
+    found = (
+        _problem_page_queryset(Problem.objects.visible_to(user), user)
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is not None or not user.is_authenticated:
+        return found
+    # Its editors (``can_edit_problem``) also reach an archived problem, to restore it.
+    archived = _problem_page_queryset(
+        Problem.objects.filter(archived_at__isnull=False, public_id=public_id), user
+    ).first()
+    return archived if archived is not None and can_edit_problem(user, archived) else None
+
+
+def _problem_page_queryset(problems, user):
+    initiatives = (
+        Initiative.objects.visible_to(user).select_related("lead_organization").order_by("title")
+    )
+    return problems.select_related("area", "recorded_by_organization", "walk").prefetch_related(
+        "themes",
+        Prefetch(
+            "endorsements",
+            queryset=ProblemEndorsement.objects.select_related("organization").order_by(
+                "created_at"
+            ),
+        ),
+        Prefetch(
+            "responsibilities",
+            queryset=ProblemResponsibility.objects.select_related("organization").order_by(
+                "-role", "created_at"
+            ),
+        ),
+        Prefetch("initiatives", queryset=initiatives, to_attr="visible_initiatives"),
+    )
+
+
+def initiatives_to_link(*, problem, user, limit: int = 100):
+    """Initiatives the problem page offers to link: not archived, visible to the user, not
+    yet linked, and either led by one of the user's organisations or working in the
+    problem's area (or one within or around it). At most ``limit``, by title; the service
+    checks that the user may link the one chosen."""
+    areas = Area.objects.nested_ids([problem.area_id])
+    in_area = Initiative.areas.through.objects.filter(area_id__in=areas).values("initiative_id")
+    return (
+        Initiative.objects.visible_to(user)
+        .filter(Q(lead_organization_id__in=partner_organization_ids(user)) | Q(pk__in=in_area))
+        .exclude(problems=problem)
+        .select_related("lead_organization")
+        .order_by("title")[:limit]
+    )
+
+
+_PROBLEM_HISTORY_HIDDEN = {
+    "id",
+    "problem_id",
+    "created_at",
+    "updated_at",
+    "version",
+    "public_id",
+    "walk_id",
+}
+
+
+def problem_history(*, problem, page_number=None, page_size: int = HISTORY_PAGE_SIZE):
+    """Every recorded change to a problem — status and outcome, endorsements,
+    responsibilities, themes and the initiatives linked to it: who, when, before and after.
+    Newest first, paginated, in a fixed number of queries."""
+    return history_page(
+        obj=problem,
+        tracked=[Problem, ProblemEndorsement, ProblemResponsibility],
+        links=["themes", "initiatives"],
+        hidden=_PROBLEM_HISTORY_HIDDEN,
+        page_number=page_number,
+        page_size=page_size,
+    )
+
+
+def public_problems():
+    """The "you said, we did" page: public problems with their status, outcome, area (never
+    the point), the approved organisations responsible and the public initiatives that
+    address them. Open ones first (most severe first), then the closed ones, newest first."""
+    responsibilities = (
+        ProblemResponsibility.objects.filter(organization__status=Organization.Status.APPROVED)
+        .select_related("organization")
+        .order_by("-role", "organization__name")
+    )
+    initiatives = Initiative.objects.public().select_related("lead_organization").order_by("title")
+    closed = Case(
+        When(status__in=[Problem.Status.RESOLVED, Problem.Status.DISMISSED], then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        Problem.objects.public()
+        .select_related("area")
+        .only(
+            "public_id",
+            "title",
+            "description",
+            "status",
+            "outcome",
+            "severity",
+            "observed_on",
+            "updated_at",
+            "created_at",
+            "area__name",
+            "area__slug",
+        )
+        .prefetch_related(
+            "themes",
+            Prefetch("responsibilities", queryset=responsibilities),
+            Prefetch("initiatives", queryset=initiatives, to_attr="public_initiatives"),
+        )
+        .annotate(closed=closed)
+        .order_by("closed", "-severity", "-updated_at", "-pk")
+    )
+
+
+def walk_list():
+    """Confirmed safety walks and surveys, newest first, with their area, organisation and
+    how many findings (problems) each has."""
+    return (
+        SafetyWalk.objects.filter(confirmed_at__isnull=False)
+        .select_related("area", "organization")
+        .annotate(finding_count=Count("problems"))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def walk_findings(*, walk, user):
+    """A walk's findings that the user may see, with their status and who answers for them."""
+    return problem_list(user=user).filter(walk=walk).order_by("pk")
+
+
+def digest_problems(*, user, since, until) -> dict:
+    """What one member's weekly digest says, for the window [since, until):
+
+    - ``new``: problems recorded in the window, visible to the user, in one of the areas of
+      the user's approved organisations (or an area within it) and — if the organisation
+      names themes — on one of its themes; an organisation without areas matches by theme
+      only, one with neither matches nothing;
+    - ``changed``: problems one of the user's organisations is responsible for that changed
+      in the window (status, outcome, a new endorsement or responsibility), not already in
+      ``new``.
+
+    A fixed number of queries per user."""
+    organization_ids = partner_organization_ids(user)
+    if not organization_ids:
+        return {"new": [], "changed": []}
+    organizations = Organization.objects.filter(pk__in=organization_ids).prefetch_related(
+        "areas", "themes"
+    )
+    match = Q(pk__in=[])
+    for organization in organizations:
+        area_ids = [a.pk for a in organization.areas.all()]
+        theme_ids = [t.pk for t in organization.themes.all()]
+        if not (area_ids or theme_ids):
+            continue
+        condition = Q()
+        if area_ids:
+            nested = Area.objects.none()
+            for area in organization.areas.all():
+                nested = nested | Area.objects.with_descendants(area)
+            condition &= Q(area__in=nested.values("pk"))
+        if theme_ids:
+            themed = Problem.themes.through.objects.filter(theme_id__in=theme_ids)
+            condition &= Q(pk__in=themed.values("problem_id"))
+        match |= condition
+    visible = Problem.objects.visible_to(user).select_related("area", "recorded_by_organization")
+    new = list(
+        visible.filter(match, created_at__gte=since, created_at__lt=until).order_by(
+            "-severity", "created_at"
+        )
+    )
+    in_window = {"created_at__gte": since, "created_at__lt": until}
+    touched = (
+        Q(updated_at__gte=since, updated_at__lt=until)
+        | Q(pk__in=ProblemEndorsement.objects.filter(**in_window).values("problem_id"))
+        | Q(pk__in=ProblemResponsibility.objects.filter(**in_window).values("problem_id"))
+    )
+    changed = list(
+        visible.responsibility_of(organization_ids)
+        .filter(touched)
+        .exclude(pk__in=[p.pk for p in new])
+        .order_by("-updated_at")
+    )
+    return {"new": new, "changed": changed}

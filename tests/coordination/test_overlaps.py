@@ -1,0 +1,321 @@
+"""Overlaps: the planted cases of the definition, decisions, clusters and the page."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from initiatives.models import Initiative
+from partnership.coordination import queries, services
+from partnership.coordination.models import OverlapDecision
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+
+
+def en(name, **kwargs):
+    with translation.override("en"):
+        return reverse(name, kwargs=kwargs or None)
+
+
+@pytest.fixture(autouse=True, params=["live", "snapshot"])
+def overlap_mode(request, monkeypatch):
+    """Every case holds both when the pairs are computed on request (a small partnership)
+    and when they are read from the snapshot (national scale): in "snapshot" mode the
+    snapshot is recomputed right before each read, so both must give the same answer."""
+    if request.param == "snapshot":
+        computed_now = queries._overlap_source
+
+        def from_a_fresh_snapshot(scope):
+            services.overlaps_refresh()
+            return computed_now(scope)
+
+        monkeypatch.setattr(queries, "_overlap_source", from_a_fresh_snapshot)
+    return request.param
+
+
+@pytest.fixture
+def place():
+    district = factories.AreaFactory(name="Vårby gård")
+    centre = factories.AreaFactory(name="Vårby gård centrum", parent=district)
+    elsewhere = factories.AreaFactory(name="Masmo")
+    return district, centre, elsewhere
+
+
+@pytest.fixture
+def theme():
+    return factories.ThemeFactory(name_sv="Nattvandring", name_en="Night walks")
+
+
+def make(org, areas, themes=(), groups=(), **kwargs):
+    initiative = factories.InitiativeFactory(
+        lead_organization=org, areas=list(areas), themes=list(themes), **kwargs
+    )
+    if groups:
+        initiative.target_groups.set(groups)
+    return initiative
+
+
+def pairs(scope=None, decided=False):
+    result = queries.overlaps(scope or queries.Scope(), decided=decided)
+    return {(p.a.pk, p.b.pk): p for p in result.page.object_list}
+
+
+def key(x, y):
+    return tuple(sorted((x.pk, y.pk)))
+
+
+def test_same_area_and_theme_of_different_organisations_overlap(place, theme):
+    district, centre, _ = place
+    a = make(factories.OrganizationFactory(), [centre], [theme])
+    b = make(factories.OrganizationFactory(), [centre], [theme])
+    found = pairs()
+    assert list(found) == [key(a, b)]
+    pair = found[key(a, b)]
+    assert pair.same_area and not pair.nested
+    assert [t.pk for t in pair.themes] == [theme.pk]
+    assert [area.pk for area in pair.shared_areas] == [centre.pk]
+
+
+def test_the_same_organisation_never_overlaps_with_itself(place, theme):
+    _, centre, _ = place
+    org = factories.OrganizationFactory()
+    make(org, [centre], [theme])
+    make(org, [centre], [theme])
+    assert pairs() == {}
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"status": Initiative.Status.CANCELLED},
+        {"status": Initiative.Status.COMPLETED},
+        {"status": Initiative.Status.PAUSED},
+        {"archived_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)},
+        # ended before the other one started: periods are disjoint
+        {"starts_on": TODAY - dt.timedelta(days=400), "ends_on": TODAY - dt.timedelta(days=200)},
+    ],
+)
+def test_dead_or_disjoint_initiatives_never_overlap(place, theme, other):
+    _, centre, _ = place
+    make(factories.OrganizationFactory(), [centre], [theme])
+    make(factories.OrganizationFactory(), [centre], [theme], **other)
+    assert pairs() == {}
+
+
+def test_disjoint_future_periods_do_not_overlap(place, theme):
+    _, centre, _ = place
+    later = TODAY + dt.timedelta(days=100)
+    make(
+        factories.OrganizationFactory(),
+        [centre],
+        [theme],
+        status="planned",
+        starts_on=TODAY + dt.timedelta(days=10),
+        ends_on=TODAY + dt.timedelta(days=20),
+    )
+    make(factories.OrganizationFactory(), [centre], [theme], status="planned", starts_on=later)
+    assert pairs() == {}
+
+
+def test_nested_areas_overlap(place, theme):
+    district, centre, elsewhere = place
+    a = make(factories.OrganizationFactory(), [district], [theme])
+    b = make(factories.OrganizationFactory(), [centre], [theme])
+    make(factories.OrganizationFactory(), [elsewhere], [theme])
+    found = pairs()
+    assert list(found) == [key(a, b)]
+    assert found[key(a, b)].nested
+
+
+def test_a_shared_target_group_is_enough_but_nothing_shared_is_not(place):
+    _, centre, _ = place
+    youth = factories.TargetGroupFactory(name_en="Young people")
+    a = make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()], [youth])
+    b = make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()], [youth])
+    make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()])
+    found = pairs()
+    assert list(found) == [key(a, b)]
+    assert [g.pk for g in found[key(a, b)].groups] == [youth.pk]
+
+
+def test_points_within_300_metres_overlap_in_unrelated_areas(place, theme):
+    _, centre, elsewhere = place
+    # 0.002° of latitude is about 222 m; 0.004° about 445 m.
+    a = make(factories.OrganizationFactory(), [centre], [theme], latitude=59.265, longitude=17.88)
+    b = make(
+        factories.OrganizationFactory(), [elsewhere], [theme], latitude=59.267, longitude=17.88
+    )
+    far = factories.AreaFactory(name="Långt bort")
+    make(factories.OrganizationFactory(), [far], [theme], latitude=59.261, longitude=17.88)
+    found = pairs()
+    assert list(found) == [key(a, b)]
+    pair = found[key(a, b)]
+    assert pair.near and 200 < pair.distance < 250
+    assert not pair.same_area and not pair.nested
+
+
+def test_schedule_coincidence_needs_the_same_weekday_and_intersecting_hours(place, theme):
+    _, centre, _ = place
+    a = make(factories.OrganizationFactory(), [centre], [theme])
+    b = make(factories.OrganizationFactory(), [centre], [theme])
+    c = make(factories.OrganizationFactory(), [centre], [theme])
+    factories.ScheduleSlotFactory(
+        initiative=a, weekday=5, starts_at=dt.time(20), ends_at=dt.time(23)
+    )
+    factories.ScheduleSlotFactory(
+        initiative=b, weekday=5, starts_at=dt.time(22), ends_at=dt.time(23, 59)
+    )
+    factories.ScheduleSlotFactory(
+        initiative=c, weekday=5, starts_at=dt.time(9), ends_at=dt.time(12)
+    )
+    factories.ScheduleSlotFactory(
+        initiative=c, weekday=6, starts_at=dt.time(20), ends_at=dt.time(23)
+    )
+    found = pairs()
+    assert found[key(a, b)].coincide
+    assert not found[key(a, c)].coincide
+    assert not found[key(b, c)].coincide
+    # coinciding schedules rank first
+    assert next(iter(found)) == key(a, b)
+
+
+def test_a_decision_hides_the_pair_and_a_change_of_theme_brings_it_back(place, theme, coordinator):
+    _, centre, _ = place
+    a = make(factories.OrganizationFactory(), [centre], [theme])
+    b = make(factories.OrganizationFactory(), [centre], [theme])
+    services.overlap_decide(
+        initiative_a_id=b.pk,
+        initiative_b_id=a.pk,
+        decision="complementary",
+        note="Olika tider",
+        actor=coordinator,
+    )
+    decision = OverlapDecision.objects.get()
+    assert (decision.initiative_a_id, decision.initiative_b_id) == key(a, b)
+    assert pairs() == {}
+    decided = pairs(decided=True)
+    assert decided[key(a, b)].decision.note == "Olika tider"
+    assert decision.pgh_event_model.objects.count() == 1  # tracked by pghistory
+
+    b.themes.add(factories.ThemeFactory())  # a later change of theme
+    assert list(pairs()) == [key(a, b)]
+    assert pairs(decided=True) == {}
+
+
+def test_a_change_of_period_also_brings_the_pair_back(place, theme, coordinator):
+    _, centre, _ = place
+    a = make(factories.OrganizationFactory(), [centre], [theme])
+    b = make(factories.OrganizationFactory(), [centre], [theme])
+    services.overlap_decide(
+        initiative_a_id=a.pk, initiative_b_id=b.pk, decision="contacted", note="", actor=coordinator
+    )
+    assert pairs() == {}
+    a.ends_on = TODAY + dt.timedelta(days=50)
+    a.save()
+    assert list(pairs()) == [key(a, b)]
+
+
+def test_pairs_that_do_not_overlap_cannot_be_decided(place, theme, coordinator):
+    _, centre, elsewhere = place
+    a = make(factories.OrganizationFactory(), [centre], [theme])
+    b = make(factories.OrganizationFactory(), [elsewhere], [theme])
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.overlap_decide(
+            initiative_a_id=a.pk,
+            initiative_b_id=b.pk,
+            decision="merged",
+            note="",
+            actor=coordinator,
+        )
+
+
+def test_clusters_group_connected_pairs(place, theme):
+    _, centre, _ = place
+    initiatives = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(3)]
+    result = queries.overlaps(queries.Scope())
+    assert len(result.clusters) == 1
+    assert {i.pk for i in result.clusters[0]} == {i.pk for i in initiatives}
+    assert {p.cluster for p in result.page.object_list} == {1}
+
+
+def test_filters_by_area_theme_and_period(place, theme):
+    district, centre, elsewhere = place
+    other_theme = factories.ThemeFactory()
+    a = make(factories.OrganizationFactory(), [centre], [theme, other_theme])
+    b = make(factories.OrganizationFactory(), [centre], [theme])
+    make(factories.OrganizationFactory(), [elsewhere], [other_theme])
+    make(factories.OrganizationFactory(), [elsewhere], [other_theme])
+    assert list(pairs(queries.Scope(area=district))) == [key(a, b)]
+    assert list(pairs(queries.Scope(theme=theme))) == [key(a, b)]
+    assert len(pairs(queries.Scope(theme=other_theme))) == 1
+    past = TODAY - dt.timedelta(days=3650)
+    assert pairs(queries.Scope(starts_on=past, ends_on=past + dt.timedelta(days=1))) == {}
+
+
+def test_the_page_lists_pairs_and_records_a_decision(coordinator_client, place, theme):
+    _, centre, _ = place
+    a = make(
+        factories.OrganizationFactory(name="Hyresgästföreningen"),
+        [centre],
+        [theme],
+        title="Nattvandring A",
+    )
+    b = make(
+        factories.OrganizationFactory(name="Fastighets AB"),
+        [centre],
+        [theme],
+        title="Nattvandring B",
+    )
+    url = en("coordinator:dashboard:overlaps")
+    response = coordinator_client.get(url)
+    assert "Nattvandring A" in response.text and "Night walks" in response.text
+    assert "Why is this listed?" in response.text
+    response = coordinator_client.post(
+        en("coordinator:dashboard:overlap_decide"),
+        {"a": a.pk, "b": b.pk, "decision": "merged", "note": "Slås ihop", "next": url},
+        follow=True,
+    )
+    assert "No open overlaps." in response.text
+    assert OverlapDecision.objects.get().decision == "merged"
+    response = coordinator_client.get(url + "?show=decided")
+    assert "Slås ihop" in response.text
+
+
+def test_a_bad_decision_is_refused_with_a_message(coordinator_client, place, theme):
+    response = coordinator_client.post(
+        en("coordinator:dashboard:overlap_decide"), {"a": "x", "decision": "nonsense"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Choose a decision for the pair." in response.text
+    assert not OverlapDecision.objects.exists()
+
+
+def test_csv_has_every_pair(coordinator_client, place, theme):
+    _, centre, _ = place
+    for n in range(3):
+        make(factories.OrganizationFactory(), [centre], [theme], title=f"=Insats {n}")
+    response = coordinator_client.get(en("coordinator:dashboard:export", table="overlaps"))
+    text = b"".join(response.streaming_content).decode()
+    lines = text.strip().splitlines()
+    assert len(lines) == 1 + 3
+    assert "'=Insats 0" in text  # formulas are neutralised
+
+
+def test_a_district_wide_initiative_does_not_chain_everything_into_one_cluster(place, theme):
+    district, centre, _ = place
+    north = factories.AreaFactory(name="Vårby gård norra", parent=district)
+    make(factories.OrganizationFactory(), [district], [theme], title="Hela stadsdelen")
+    here = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(3)]
+    make(factories.OrganizationFactory(), [north], [theme], title="I norr")
+
+    result = queries.overlaps(queries.Scope())
+
+    # The district-wide one overlaps all four (nested areas), but the only cluster is the
+    # three in the same area with the same theme.
+    assert [{i.pk for i in cluster} for cluster in result.clusters] == [{i.pk for i in here}]
