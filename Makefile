@@ -27,6 +27,7 @@ run: venv messages
 test: venv messages chromium
 	@$(WITH_DB) \
 	$(VENV)/bin/ruff check . && \
+	$(VENV)/bin/lint-imports && \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 venv: $(VENV)/.installed
@@ -59,9 +60,11 @@ migrate: venv
 demo: migrate
 	@$(WITH_DB) $(MANAGE) load_demo
 
+# ruff, and the layer contracts in pyproject.toml (docs/architecture.md).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

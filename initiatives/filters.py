@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, ScheduleSlot
 from partnership.models import Area, TargetGroup, Theme, Visibility
+from partnership.permissions import partner_organization_ids
 from partnership.widgets import LongSelect
 from stakeholders.models import Organization
 
@@ -76,7 +77,7 @@ class InitiativeFilter(django_filters.FilterSet):
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
-        queryset=Organization.objects.filter(status=Organization.Status.APPROVED).order_by("name"),
+        queryset=Organization.objects.approved().order_by("name"),
         method="filter_organization",
         empty_label=_("All organisations"),
         widget=LongSelect,
@@ -198,9 +199,7 @@ class InitiativeFilter(django_filters.FilterSet):
             on_some_day |= Q(period__contains=day) & (
                 unscheduled | Exists(slots.filter(weekday=day.isoweekday()))
             )
-        return queryset.filter(
-            on_some_day, status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE]
-        )
+        return queryset.filter(on_some_day, status__in=Initiative.LIVE_STATUSES)
 
     def filter_running_on(self, queryset, name, value):
         return queryset.filter(period__contains=value)
@@ -208,8 +207,6 @@ class InitiativeFilter(django_filters.FilterSet):
     def filter_mine(self, queryset, name, value):
         if not value:
             return queryset
-        from partnership.permissions import partner_organization_ids
-
         mine = partner_organization_ids(self.user)
         partnered = Initiative.partner_organizations.through.objects.filter(organization__in=mine)
         return queryset.filter(

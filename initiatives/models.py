@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnership.history import track_links
-from partnership.models import LocatedModel, Visibility, Weekday
+from partnership.models import ArchivableModel, LocatedModel, Visibility, Weekday
 from partnership.permissions import is_coordinator, is_partner
+from stakeholders.models import Organization
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -26,7 +27,7 @@ class InitiativeQuerySet(models.QuerySet):
         """The one definition of 'public': public visibility, approved lead organisation,
         not archived. Map, list, detail, feeds, API, CSV and sitemap all use this."""
         return self.active().filter(
-            visibility=Visibility.PUBLIC, lead_organization__status="approved"
+            Organization.approved_q("lead_organization__"), visibility=Visibility.PUBLIC
         )
 
     def visible_to(self, user):
@@ -35,19 +36,17 @@ class InitiativeQuerySet(models.QuerySet):
         if is_coordinator(user):
             return self.active()
         if is_partner(user):
-            return self.active().filter(lead_organization__status="approved")
+            return self.active().filter(Organization.approved_q("lead_organization__"))
         return self.public()
 
     def live(self, on=None):
-        """Planned or active, and running on the given date (today by default)."""
+        """Planned or active (``Initiative.LIVE_STATUSES``), and running on the given date
+        (today by default)."""
         on = on or timezone.localdate()
-        return self.filter(
-            status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE],
-            period__contains=on,
-        )
+        return self.filter(status__in=Initiative.LIVE_STATUSES, period__contains=on)
 
 
-class Initiative(LocatedModel):
+class Initiative(LocatedModel, ArchivableModel):
     """A safety initiative run by a lead organisation, possibly with partner organisations."""
 
     class Status(models.TextChoices):
@@ -56,6 +55,9 @@ class Initiative(LocatedModel):
         PAUSED = "paused", _("Paused")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # Live: planned or active, work someone may join or overlap with (``objects.live()``).
+    LIVE_STATUSES = (Status.PLANNED, Status.ACTIVE)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -133,10 +135,7 @@ class Initiative(LocatedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -174,6 +173,16 @@ class Initiative(LocatedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_public(self) -> bool:
+        """``Initiative.objects.public()`` for one row, its lead organisation loaded (for
+        templates)."""
+        return (
+            self.archived_at is None
+            and self.visibility == Visibility.PUBLIC
+            and self.lead_organization.is_approved
+        )
 
 
 class ScheduleSlot(models.Model):

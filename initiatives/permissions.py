@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from initiatives.models import Initiative
 from partnership.permissions import (
     is_admin_of,
     is_coordinator,
@@ -70,7 +71,7 @@ def can_see_initiative_history(user: User, initiative) -> bool:
 
 
 def _joinable_organization_ids(user: User, initiative) -> frozenset[int]:
-    if initiative.archived_at is not None or initiative.status not in ("planned", "active"):
+    if initiative.archived_at is not None or initiative.status not in Initiative.LIVE_STATUSES:
         return frozenset()
     partners = {o.pk for o in initiative.partner_organizations.all()}
     return partner_organization_ids(user) - partners - {initiative.lead_organization_id}

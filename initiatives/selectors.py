@@ -106,7 +106,7 @@ def initiative_detail_prefetches(*, user) -> list:
     # directory page is a 404 to everyone else).
     partners = Organization.objects.order_by("name")
     if not is_coordinator(user):
-        partners = partners.filter(status=Organization.Status.APPROVED)
+        partners = partners.approved()
     return [
         Prefetch("partner_organizations", queryset=partners),
         "themes",
@@ -209,7 +209,7 @@ def join_requests_waiting_for(*, user) -> list[JoinRequest]:
     """Requests to join initiatives led by the approved organisations the user administers,
     waiting for an answer (for "Mina sidor"), oldest first."""
     administered = Membership.objects.filter(
-        user=user, role=Membership.Role.ADMIN, organization__status=Organization.Status.APPROVED
+        Organization.approved_q("organization__"), user=user, role=Membership.Role.ADMIN
     ).values("organization_id")
     return list(
         JoinRequest.objects.filter(

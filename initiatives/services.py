@@ -72,8 +72,7 @@ def initiative_update_post(
             locked = _lock(initiative)
             if locked.status != new_status:
                 locked.status = new_status
-                locked.version += 1
-                locked.save(update_fields=["status", "version", "updated_at"])
+                locked.save_new_version("status")
                 initiative.status, initiative.version = locked.status, locked.version
     return update
 
@@ -83,30 +82,14 @@ def initiative_archive(*, initiative: Initiative, actor: User) -> bool:
     """Archive an initiative: it leaves every list, map and page except for its editors, who
     can restore it. Nothing is deleted. Archiving an archived initiative changes nothing
     (returns False)."""
-    locked = _lock(initiative)
-    if locked.archived_at is not None:
-        return False
-    with pghistory.context(user=actor.pk):
-        locked.archived_at = timezone.now()
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-    initiative.archived_at, initiative.version = locked.archived_at, locked.version
-    return True
+    return initiative.set_archived(True, actor=actor)
 
 
 @transaction.atomic
 def initiative_restore(*, initiative: Initiative, actor: User) -> bool:
     """Bring an archived initiative back, as it was. Restoring one that is not archived
     changes nothing (returns False)."""
-    locked = _lock(initiative)
-    if locked.archived_at is None:
-        return False
-    with pghistory.context(user=actor.pk):
-        locked.archived_at = None
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-    initiative.archived_at, initiative.version = locked.archived_at, locked.version
-    return True
+    return initiative.set_archived(False, actor=actor)
 
 
 # --- Asking to join as a partner organisation ----------------------------------------------------
@@ -197,7 +180,7 @@ def join_request_decide(
     locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if locked.status != JoinRequest.Status.PENDING:
         raise ValidationError(_("This request has already been answered."))
-    if accept and locked.organization.status != Organization.Status.APPROVED:
+    if accept and not locked.organization.is_approved:
         raise ValidationError(
             _("%(organization)s is not an approved partner organisation at the moment.")
             % {"organization": locked.organization.name}
@@ -215,8 +198,7 @@ def join_request_decide(
         )
         if accept and not already:
             initiative.partner_organizations.add(locked.organization_id)
-            initiative.version += 1
-            initiative.save(update_fields=["version", "updated_at"])
+            initiative.save_new_version()  # an edit form opened before must not drop it
     requester = locked.requested_by
     if requester is not None and requester.is_active:
         email_send(
@@ -308,8 +290,7 @@ def _check_slots(slots: list[dict]) -> None:
 def _check_organizations(*, data: dict, actor: User, current_lead_id: int | None = None) -> None:
     lead = data["lead_organization"]
     allowed = lead.pk == current_lead_id or (
-        lead.status == Organization.Status.APPROVED
-        and (is_coordinator(actor) or lead.pk in partner_organization_ids(actor))
+        lead.is_approved and (is_coordinator(actor) or lead.pk in partner_organization_ids(actor))
     )
     if not allowed:
         raise ValidationError(
@@ -411,8 +392,7 @@ def initiative_edit(
     with pghistory.context(user=actor.pk):
         for name, value in fields.items():
             setattr(locked, name, value)
-        locked.version += 1
-        locked.save()
+        locked.save_new_version()
         for name in _M2M_FIELDS:
             getattr(locked, name).set(data.get(name) or [])
         _set_slots(locked, slots)

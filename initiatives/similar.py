@@ -148,7 +148,7 @@ def similar_initiatives(
     qualifying = (
         Initiative.objects.visible_to(user)
         .filter(
-            status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE],
+            status__in=Initiative.LIVE_STATUSES,
             period__overlap=DateRange(starts_on, ends_on, "[]"),
         )
         .filter(in_nested_area)

@@ -4,8 +4,10 @@ Areas, themes and target groups are data, not code: a new partnership edits them
 admin. Nothing here imports an app (see docs/architecture.md).
 """
 
+import pghistory
 from django.db import connection, models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +58,50 @@ class LocatedModel(models.Model):
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class VersionedModel(models.Model):
+    """A row people edit through forms. ``version`` counts its changes: a form carries the
+    version it was loaded at, and a save on top of a newer one is refused (no lost updates).
+    Every change goes through :meth:`save_new_version`, so no service bumps it by hand."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save_new_version(self, *fields: str) -> None:
+        """Save the changed ``fields`` (every field when none are named) as a new version.
+        The caller holds the row locked (``select_for_update``)."""
+        self.version += 1
+        self.save(update_fields=[*fields, "version", "updated_at"] if fields else None)
+
+
+class ArchivableModel(VersionedModel):
+    """A row nobody deletes from the UI: archiving hides it from every list and page except
+    its editors', who can restore it as it was. Both are new versions, kept in history."""
+
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def set_archived(self, archived: bool, *, actor) -> bool:
+        """Archive (or restore) the row, recorded in history as the actor's change; False
+        when it already was. Call it inside a transaction: it locks the row first."""
+        locked = type(self)._default_manager.select_for_update().get(pk=self.pk)
+        if locked.is_archived == archived:
+            return False
+        with pghistory.context(user=actor.pk):
+            locked.archived_at = timezone.now() if archived else None
+            locked.save_new_version("archived_at")
+        self.archived_at, self.version = locked.archived_at, locked.version
+        return True
 
 
 class AreaQuerySet(models.QuerySet):

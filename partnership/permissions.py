@@ -25,9 +25,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.db.models import Model, QuerySet
 
-    from stakeholders.models import Organization, User
+    # The core names no app's model (it imports none): a user is any user, an organisation
+    # any model instance.
+    User = AbstractBaseUser | AnonymousUser
+    Organization = Model
 
 
 def _organization_model():

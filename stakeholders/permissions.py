@@ -24,11 +24,7 @@ def belongs_to(user: User, organization: Organization) -> bool:
 def can_know_organization(user: User, organization: Organization) -> bool:
     """An approved organisation is public; a pending, rejected or suspended one is known only
     to its own members and to coordinators (everyone else gets a 404)."""
-    return (
-        organization.status == organization.Status.APPROVED
-        or is_coordinator(user)
-        or belongs_to(user, organization)
-    )
+    return organization.is_approved or is_coordinator(user) or belongs_to(user, organization)
 
 
 def can_manage_organization(user: User, organization: Organization) -> bool:

@@ -2,11 +2,16 @@
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from partnership import site
 from partnership.history import history_page
+from partnership.models import Area, Theme
 from stakeholders.models import Invitation, Membership, Organization
 from stakeholders.permissions import can_see_member_contacts
 
@@ -80,8 +85,6 @@ def directory_matrix(*, organizations, dimension: str) -> Matrix:
     """Who works on what, where: a page of directory organisations (with ``areas`` and
     ``themes`` prefetched, as :func:`directory` does) against every theme or every area.
     One query for the columns, whatever the number of rows."""
-    from partnership.models import Area, Theme
-
     if dimension not in MATRIX_DIMENSIONS:
         raise ValueError(dimension)
     columns = list(Theme.objects.all() if dimension == "themes" else Area.objects.order_by("name"))
@@ -121,11 +124,6 @@ def account_data(*, user) -> dict:
     """Everything the portal stores about the user, for "download my data": the account,
     email addresses, whether two-factor is on, memberships, and what they created or wrote.
     Never password hashes, tokens or two-factor secrets."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from django.db.models import F
-    from django.db.models.functions import Lower
-
     emails = list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary"))
     addresses = {row["email"].lower() for row in emails} | {user.email.lower()}
     invitation_fields = ("email", "role", "created_at", "expires_at", "accepted_at", "revoked_at")
@@ -222,9 +220,6 @@ def organization_for_coordinator() -> QuerySet[Organization]:
 def users_for_coordinator(*, query: str = "") -> QuerySet:
     """Users matching an email or name, with their organisations and whether they use
     two-factor authentication."""
-    from allauth.mfa.models import Authenticator
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.all()
     for word in query.split():
         users = users.filter(

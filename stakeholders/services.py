@@ -344,8 +344,7 @@ def organization_profile_update(
         for field in PROFILE_FIELDS:
             if field in data:
                 setattr(locked, field, data[field])
-        locked.version += 1
-        locked.save()
+        locked.save_new_version()
         for field in PROFILE_LINKS:
             if field in data:
                 getattr(locked, field).set(data[field])

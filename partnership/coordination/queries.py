@@ -38,11 +38,19 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from initiatives.models import Initiative
+from initiatives.models import (
+    Initiative,
+    InitiativeAreas,
+    InitiativeTargetGroups,
+    InitiativeThemes,
+    ScheduleSlot,
+)
+from partnership.coordination.models import OverlapDecision, OverlapSnapshot
 from partnership.models import Area, TargetGroup, Theme
 from partnership.problems.models import Problem, ProblemResponsibility
 from stakeholders.models import Organization
@@ -323,13 +331,6 @@ def snapshot_fill_params(snapshot) -> dict:
 def _change_tables() -> list[str]:
     """History tables whose new rows can change the overlaps: initiatives, their areas,
     themes, target groups and weekly slots."""
-    from initiatives.models import (
-        InitiativeAreas,
-        InitiativeTargetGroups,
-        InitiativeThemes,
-        ScheduleSlot,
-    )
-
     models = [Initiative, InitiativeAreas, InitiativeThemes, InitiativeTargetGroups, ScheduleSlot]
     return [model.pgh_event_model._meta.db_table for model in models]
 
@@ -358,8 +359,6 @@ def _overlap_source(scope: Scope) -> tuple[str, dict, SnapshotState]:
     """The overlap CTEs and parameters for the scope: a snapshot of exactly the scope's
     window (from today on; the current year) when there is one, else computed now. A small
     partnership without a refresh schedule has none and is always computed now."""
-    from partnership.coordination.models import OverlapSnapshot
-
     params = _params(scope)
     starts, ends = scope.window
     snapshot = OverlapSnapshot.objects.filter(
@@ -505,8 +504,6 @@ def overlaps(scope: Scope, *, decided: bool = False, page: int = 1) -> OverlapRe
 
 
 def _pairs_from_rows(rows: list[tuple]) -> list[OverlapPair]:
-    from partnership.coordination.models import OverlapDecision
-
     ids = {row[0] for row in rows} | {row[1] for row in rows}
     initiatives = {
         i.pk: i
@@ -861,10 +858,8 @@ def coverage(scope: Scope) -> Coverage:
 
 def _live_initiatives(scope: Scope):
     starts, ends = scope.window
-    from django.db.backends.postgresql.psycopg_any import DateRange
-
     queryset = Initiative.objects.active().filter(
-        status__in=[Initiative.Status.PLANNED, Initiative.Status.ACTIVE],
+        status__in=Initiative.LIVE_STATUSES,
         period__overlap=DateRange(starts, ends, "[]"),
     )
     if scope.area is not None:

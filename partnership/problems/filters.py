@@ -58,7 +58,7 @@ class ProblemFilter(django_filters.FilterSet):
     )
     responsible = django_filters.ModelChoiceFilter(
         label=_("Organisation responsible"),
-        queryset=Organization.objects.filter(status=Organization.Status.APPROVED).order_by("name"),
+        queryset=Organization.objects.approved().order_by("name"),
         method="filter_responsible",
         empty_label=_("Any organisation"),
     )

@@ -17,7 +17,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partnership.history import track_links
-from partnership.models import WEEKDAY_NUMBERS, Area, LocatedModel, Theme, Visibility, Weekday
+from partnership.models import (
+    WEEKDAY_NUMBERS,
+    ArchivableModel,
+    Area,
+    LocatedModel,
+    Theme,
+    Visibility,
+    Weekday,
+)
 from partnership.permissions import is_partner
 
 
@@ -60,7 +68,7 @@ class ProblemQuerySet(models.QuerySet):
         )
 
 
-class Problem(LocatedModel):
+class Problem(LocatedModel, ArchivableModel):
     """A problem the partners identified together, and who does what about it."""
 
     class Source(models.TextChoices):
@@ -163,10 +171,7 @@ class Problem(LocatedModel):
         related_name="problems",
         help_text=_("The safety walk or survey this problem was imported from."),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     objects = ProblemQuerySet.as_manager()
 

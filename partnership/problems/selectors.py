@@ -167,7 +167,7 @@ def public_problems():
     the point), the approved organisations responsible and the public initiatives that
     address them. Open ones first (most severe first), then the closed ones, newest first."""
     responsibilities = (
-        ProblemResponsibility.objects.filter(organization__status=Organization.Status.APPROVED)
+        ProblemResponsibility.objects.filter(Organization.approved_q("organization__"))
         .select_related("organization")
         .order_by("-role", "organization__name")
     )

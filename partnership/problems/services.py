@@ -54,7 +54,7 @@ def _lock(problem: Problem) -> Problem:
 
 
 def _check_recording_organization(organization: Organization, actor: User) -> None:
-    allowed = organization.status == Organization.Status.APPROVED and (
+    allowed = organization.is_approved and (
         is_coordinator(actor) or organization.pk in partner_organization_ids(actor)
     )
     if not allowed:
@@ -84,7 +84,7 @@ def problem_endorse(
     another organisation recorded. Once per organisation (a second endorsement is refused
     with the organisation named); the recording organisation does not endorse its own."""
     locked = _lock(problem)
-    if locked.status not in (Problem.Status.OPEN, Problem.Status.BEING_ADDRESSED):
+    if locked.status not in Problem.OPEN_STATUSES:
         raise ValidationError(_("Only open problems can be endorsed."))
     if organization.pk not in partner_organization_ids(actor):
         raise ValidationError({"organization": _("Choose one of your own organisations.")})
@@ -148,8 +148,7 @@ def problem_take_responsibility(
         )
         if locked.status == Problem.Status.OPEN:
             locked.status = Problem.Status.BEING_ADDRESSED
-            locked.version += 1
-            locked.save(update_fields=["status", "version", "updated_at"])
+            locked.save_new_version("status")
     problem.status, problem.version = locked.status, locked.version
     return responsibility
 
@@ -193,8 +192,7 @@ def problem_change_status(
     with pghistory.context(user=actor.pk):
         locked.status = status
         locked.outcome = outcome if status in Problem.CLOSED else ""
-        locked.version += 1
-        locked.save(update_fields=["status", "outcome", "version", "updated_at"])
+        locked.save_new_version("status", "outcome")
     problem.status, problem.outcome, problem.version = locked.status, locked.outcome, locked.version
     return locked
 
@@ -222,8 +220,7 @@ def problem_edit(*, problem: Problem, data: dict, actor: User, version: int | No
         for name in _PROBLEM_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
-        locked.version += 1
-        locked.save()
+        locked.save_new_version()
         locked.themes.set(data.get("themes") or [])
     return locked
 
@@ -232,27 +229,13 @@ def problem_edit(*, problem: Problem, data: dict, actor: User, version: int | No
 def problem_archive(*, problem: Problem, actor: User) -> bool:
     """Archive a mistaken or duplicate problem: it leaves every list, page and count except
     for its editors, who can restore it. Nothing is deleted. False if already archived."""
-    locked = _lock(problem)
-    if locked.archived_at is not None:
-        return False
-    with pghistory.context(user=actor.pk):
-        locked.archived_at = timezone.now()
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-    return True
+    return problem.set_archived(True, actor=actor)
 
 
 @transaction.atomic
 def problem_restore(*, problem: Problem, actor: User) -> bool:
     """Bring an archived problem back. False if it was not archived."""
-    locked = _lock(problem)
-    if locked.archived_at is None:
-        return False
-    with pghistory.context(user=actor.pk):
-        locked.archived_at = None
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-    return True
+    return problem.set_archived(False, actor=actor)
 
 
 # --- Initiatives that address a problem (the relation is Problem.initiatives) -----------------
@@ -283,8 +266,7 @@ def initiative_problem_link(*, initiative: Initiative, problem: Problem, actor: 
         return False
     with pghistory.context(user=actor.pk):
         locked.problems.add(problem)
-        locked.version += 1
-        locked.save(update_fields=["version", "updated_at"])
+        locked.save_new_version()
     initiative.version = locked.version
     return True
 
@@ -299,8 +281,7 @@ def initiative_problem_unlink(*, initiative: Initiative, problem: Problem, actor
         return False
     with pghistory.context(user=actor.pk):
         locked.problems.remove(problem)
-        locked.version += 1
-        locked.save(update_fields=["version", "updated_at"])
+        locked.save_new_version()
     initiative.version = locked.version
     return True
 

@@ -17,6 +17,7 @@ initiatives and under 3 s at 100,000.
 import statistics
 import time
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -44,8 +45,6 @@ class Command(BaseCommand):
             transaction.set_rollback(True)
 
     def _bench(self, runs: int) -> None:
-        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
         user = User.objects.create(email="bench-dashboard@example.invalid", is_coordinator=True)
         TOTP.activate(user, generate_totp_secret())
         client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
