@@ -81,6 +81,20 @@ def coordinator(db):
     return factories.UserFactory(email="coordinator@example.org", is_coordinator=True)
 
 
+@pytest.fixture
+def coordinator_with_mfa(coordinator):
+    """A coordinator with an authenticator app: what the coordinator pages require."""
+    factories.enable_totp(coordinator)
+    return coordinator
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator_with_mfa):
+    """The test client, logged in as a coordinator with an authenticator app."""
+    client.force_login(coordinator_with_mfa)
+    return client
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser (see docs/testing in README)."""

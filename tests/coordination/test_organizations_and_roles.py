@@ -20,12 +20,6 @@ def en(name, **kwargs):
         return reverse(name, kwargs=kwargs or None)
 
 
-@pytest.fixture
-def coordinator_with_mfa(coordinator):
-    factories.enable_totp(coordinator)
-    return coordinator
-
-
 # --- Two-factor authentication ---------------------------------------------------------------
 
 PAGES = ["organizations", "users", "organization"]

@@ -23,12 +23,6 @@ def en(name, **kwargs):
 
 
 @pytest.fixture
-def coordinator_with_mfa(coordinator):
-    factories.enable_totp(coordinator)
-    return coordinator
-
-
-@pytest.fixture
 def application_data():
     area, theme = factories.AreaFactory(name="Vårby allé"), factories.ThemeFactory()
     return {
