@@ -5,12 +5,27 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
-def query_count(client, url: str, params: dict | None = None, *, status: int = 200) -> int:
-    """The number of SQL queries one GET of ``url`` takes (asserting its status first)."""
+def query_count(
+    client,
+    url: str,
+    params: dict | None = None,
+    *,
+    status: int = 200,
+    with_response: bool = False,
+):
+    """The number of SQL queries one GET of ``url`` takes (asserting its status first).
+
+    A streamed response (CSV, calendar) runs its queries while it is sent, so it is read to
+    the end inside the count. ``with_response=True`` returns ``(count, response)``, for tests
+    that also check what the page showed.
+    """
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params or {})
+        if response.streaming:
+            # Keep the bytes: the test may read the body after the count.
+            response.streaming_content = [b"".join(response.streaming_content)]
     assert response.status_code == status, (url, response.status_code)
-    return len(queries)
+    return (len(queries), response) if with_response else len(queries)
 
 
 def login_as(client, request, role: str):

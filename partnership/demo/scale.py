@@ -13,7 +13,7 @@
   addressed (in the same area) and weekly schedule slots.
 
 Themes and target groups are the shared vocabulary: the demo vocabulary is created when
-missing (:func:`partnership.demo.vocabulary_load`) and reused.
+missing (:func:`partnership.demo.loader.vocabulary_load`) and reused.
 
 Everything is written with ``bulk_create`` in batches, initiatives chunk by chunk so memory
 stays flat. The pghistory triggers stay **on**: every scale row gets its insert event,

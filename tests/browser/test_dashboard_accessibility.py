@@ -13,16 +13,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def logged_in_coordinator(page, live_server, coordinator):
+def logged_in_coordinator(page, live_server, coordinator_with_mfa):
     """The coordinator's session cookie in the browser (two-factor login is tested elsewhere)."""
-    factories.enable_totp(coordinator)
     client = Client()
-    client.force_login(coordinator)
+    client.force_login(coordinator_with_mfa)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
     )
-    return coordinator
+    return coordinator_with_mfa
 
 
 @pytest.fixture

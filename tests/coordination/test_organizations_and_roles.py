@@ -2,8 +2,6 @@
 role, and the history of an organisation. Every action is tried by every role."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -11,6 +9,7 @@ from initiatives.models import Initiative
 from stakeholders import services
 from stakeholders.models import Organization, User
 from tests import factories
+from tests.helpers import login_as, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +77,6 @@ def test_a_superuser_counts_as_a_coordinator(client):
 ROLES = ["resident", "member", "org_admin", "outsider", "coordinator", "coordinator_with_mfa"]
 
 
-def _as(role, request, client):
-    if role == "resident":
-        return None
-    user = request.getfixturevalue(role)
-    client.force_login(user)
-    return user
-
-
 def _expect_refused(response, role):
     if role == "resident":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -109,7 +100,7 @@ DECISIONS = [
 def test_decisions_on_organisations_by_role(
     request, client, organization, role, decision, before, after, data
 ):
-    _as(role, request, client)
+    login_as(client, request, role)
     target = factories.OrganizationFactory(
         name="Målorganisationen",
         status=before,
@@ -129,7 +120,7 @@ def test_decisions_on_organisations_by_role(
 
 @pytest.mark.parametrize("role", ROLES)
 def test_granting_the_coordinator_role_by_role(request, client, organization, role):
-    _as(role, request, client)
+    login_as(client, request, role)
     someone = factories.UserFactory(email="someone@example.org")
     response = client.post(en("coordinator:role", action="grant"), {"user": someone.pk})
     someone.refresh_from_db()
@@ -143,7 +134,7 @@ def test_granting_the_coordinator_role_by_role(request, client, organization, ro
 
 @pytest.mark.parametrize("role", ROLES)
 def test_revoking_the_coordinator_role_by_role(request, client, organization, role):
-    _as(role, request, client)
+    login_as(client, request, role)
     other = factories.UserFactory(email="other.coordinator@example.org", is_coordinator=True)
     response = client.post(en("coordinator:role", action="revoke"), {"user": other.pk})
     other.refresh_from_db()
@@ -293,10 +284,7 @@ def _history_queries(client, organization, actor, n):
         organization.description = f"Version {i}"
         organization.save()
         factories.MembershipFactory(organization=organization)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(en("coordinator:organization", slug=organization.slug))
-    assert response.status_code == 200
-    return len(queries)
+    return query_count(client, en("coordinator:organization", slug=organization.slug))
 
 
 def test_the_history_page_query_count_does_not_grow(client, coordinator_with_mfa):
@@ -311,10 +299,7 @@ def test_the_history_page_query_count_does_not_grow(client, coordinator_with_mfa
 def _list_queries(client, url, make, n):
     for _ in range(n):
         make()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return query_count(client, url)
 
 
 def test_the_organisation_list_query_count_does_not_grow(client, coordinator_with_mfa):

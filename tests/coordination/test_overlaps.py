@@ -9,6 +9,7 @@ from django.utils import translation
 from initiatives.models import Initiative
 from partnership.coordination import queries, services
 from partnership.coordination.models import OverlapDecision
+from partnership.coordination.queries import snapshot
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +28,13 @@ def overlap_mode(request, monkeypatch):
     and when they are read from the snapshot (national scale): in "snapshot" mode the
     snapshot is recomputed right before each read, so both must give the same answer."""
     if request.param == "snapshot":
-        computed_now = queries._overlap_source
+        snapshot_for = snapshot.for_scope
 
         def from_a_fresh_snapshot(scope):
             services.overlaps_refresh()
-            return computed_now(scope)
+            return snapshot_for(scope)
 
-        monkeypatch.setattr(queries, "_overlap_source", from_a_fresh_snapshot)
+        monkeypatch.setattr(snapshot, "for_scope", from_a_fresh_snapshot)
     return request.param
 
 

@@ -2,7 +2,9 @@
 
 import datetime as dt
 import itertools
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -12,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Q
 
 from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
+from partnership.demo import loader
 from partnership.demo.loader import DEMO_PASSWORD
 from partnership.models import Area, TargetGroup, Theme, Visibility
 from partnership.problems.models import Problem, ProblemEndorsement, ProblemResponsibility
@@ -227,3 +230,156 @@ def test_runs_with_debug_off_when_explicitly_allowed(settings):
     settings.DEBUG = False
     load_demo("--allow-production")
     assert Initiative.objects.count() >= 40
+
+
+def test_the_data_file_is_the_loaders_only_source():
+    """Nothing about the demo partnership is written in Python: the loader names no place and
+    no row of the data file, and the data file is where load_demo's rows come from."""
+    source = Path(loader.__file__).read_text(encoding="utf-8")
+    assert loader.DATA_FILE.parent == Path(loader.__file__).parent / "data"
+    data = loader.demo_data()
+    keys = [
+        *(
+            row["slug"]
+            for table in ("areas", "themes", "target_groups", "organizations")
+            for row in data[table]
+        ),
+        *(user["email"] for user in data["users"]),
+        *(problem["key"] for problem in data["problems"]),
+        *(walk["key"] for walk in data["walks"]),
+        *(initiative["title"] for initiative in data["initiatives"]),
+    ]
+    assert len(keys) > 100
+    for name in ["Vårby", "Huddinge", "Balder", "example.se", *(f'"{key}"' for key in keys)]:
+        assert name not in source
+
+
+def test_every_row_of_the_data_file_is_loaded(demo):
+    data = loader.demo_data()
+    assert set(Area.objects.values_list("slug", flat=True)) == {a["slug"] for a in data["areas"]}
+    assert Organization.objects.count() == len(data["organizations"])
+    assert User.objects.count() == len(data["users"])
+    findings = [f for walk in data["walks"] for f in walk["findings"]]
+    assert Problem.objects.count() == len(data["problems"]) + len(findings)
+    assert set(Initiative.objects.values_list("title", flat=True)) == {
+        i["title"] for i in data["initiatives"]
+    }
+
+
+BAD_INITIATIVE = """
+[[initiatives]]
+title = "Trasig rad"
+summary = "En rad med ett fel."
+lead = "{lead}"
+themes = ["belysning"]
+areas = ["varby-alle"]
+starts = {starts}
+status = "active"
+slots = [{{ weekday = "{weekday}", starts = "18:00", ends = "20:00" }}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("addition", "message"),
+    [
+        (
+            BAD_INITIATIVE.format(lead="ingen-sadan-forening", starts=0, weekday="fri"),
+            "initiatives 'Trasig rad': lead names an unknown organization 'ingen-sadan-forening'",
+        ),
+        (
+            BAD_INITIATIVE.format(lead="balder", starts='"-7"', weekday="fri"),
+            "initiatives 'Trasig rad': starts must be a whole number of days",
+        ),
+        (
+            BAD_INITIATIVE.format(lead="balder", starts=0, weekday="fredag"),
+            "initiatives 'Trasig rad' slots #1: weekday = 'fredag' is not one of: mon, tue",
+        ),
+        (
+            BAD_INITIATIVE.format(lead="balder", starts=0, weekday="fri").replace(
+                "Trasig rad", "Gående skolbuss"
+            ),
+            "initiatives 'Gående skolbuss': the key 'gaende-skolbuss' appears twice",
+        ),
+        (
+            '[[problems]]\nkey = "trasig"\ntitle = "T"\ndescription = "D"\narea = "varby-alle"\n'
+            'themes = ["belysning"]\nsource = "resident_report"\nobserved_days_ago = 3\n'
+            'severity = 2\nstatus = "open"\nvisibility = "public"\nrecorded_by = "balder"\n'
+            'time_from = "25:00"\ntime_to = "02:00"\n',
+            "problems 'trasig': time_from = '25:00' is not a time \"HH:MM\"",
+        ),
+        (
+            '[[problems]]\nkey = "trasig"\ntitle = "T"\ndescription = "D"\narea = "varby-alle"\n'
+            'themes = ["belysning"]\nsource = "resident_report"\nobserved_days_ago = 3\n'
+            'severity = 2\nstatus = "resolved"\nvisibility = "public"\nrecorded_by = "balder"\n',
+            "problems 'trasig': a resolved problem needs an outcome",
+        ),
+        (
+            '[[organizations]]\nslug = "trasig"\nname = "T"\nkind = "kommun"\n'
+            'description = "D"\nareas = []\nthemes = []\n',
+            "organizations 'trasig': kind = 'kommun' is not one of: property_owner",
+        ),
+        (
+            '[[users]]\nemail = "ny@example.se"\nfirst_name = "N"\nlast_name = "Y"\n'
+            'memberships = { balder = "boss" }\n',
+            "users 'ny@example.se': memberships.balder = 'boss' is not one of: member, admin",
+        ),
+        (
+            '[[target_groups]]\nslug = "trasig"\nname_sv = "T"\nname_english = "T"\n',
+            "target_groups #9: missing name_en",
+        ),
+        ('[[themes]]\nslug = "trasig"\nname_sv = "T"\n name_en = \n', "not valid TOML"),
+    ],
+)
+def test_a_mistake_in_the_data_file_names_its_row_and_writes_nothing(
+    tmp_path, monkeypatch, addition, message
+):
+    broken = tmp_path / "broken.toml"
+    broken.write_text(loader.DATA_FILE.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    monkeypatch.setattr(loader, "DATA_FILE", broken)
+
+    # The command says it in one line (a CommandError, no traceback).
+    with pytest.raises(CommandError, match=re.escape(message)) as error:
+        load_demo()
+
+    assert str(error.value).startswith("broken.toml: ")
+    assert not Area.objects.exists()
+    assert not Organization.objects.exists()
+
+
+def test_a_boundary_may_be_written_closed(tmp_path, monkeypatch):
+    """The loader closes a ring written as its corners, and keeps one written closed."""
+    closed = tmp_path / "closed.toml"
+    closed.write_text(
+        '[[areas]]\nslug = "ring"\nname = "Ring"\ndescription = ""\nlatitude = 1.5\n'
+        "longitude = 1.5\nboundary = [[1, 1], [2, 1], [2, 2], [1, 1]]\n"
+        '[[areas]]\nslug = "corners"\nname = "Hörn"\ndescription = ""\nlatitude = 1.5\n'
+        "longitude = 1.5\nboundary = [[1, 1], [2, 1], [2, 2]]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(loader, "DATA_FILE", closed)
+
+    loader.vocabulary_load()
+
+    for slug in ("ring", "corners"):
+        assert Area.objects.get(slug=slug).boundary["coordinates"] == [
+            [[1, 1], [2, 1], [2, 2], [1, 1]]
+        ]
+
+
+def test_load_demo_reads_another_data_file_and_names_its_mistake(tmp_path):
+    """A partnership writes its own demo file; a mistake in it is one clear error, and
+    nothing is written."""
+    good = tmp_path / "our_partnership.toml"
+    good.write_text(
+        '[[themes]]\nslug = "belysning"\nname_sv = "Belysning"\nname_en = "Lighting"\n',
+        encoding="utf-8",
+    )
+    load_demo("--data", str(good))
+    assert list(Theme.objects.values_list("slug", flat=True)) == ["belysning"]
+    assert not Organization.objects.exists()
+
+    bad = tmp_path / "broken.toml"
+    bad.write_text('[[themes]]\nslug = "x"\n', encoding="utf-8")
+    with pytest.raises(CommandError, match="broken.toml: themes #1: missing name_en"):
+        load_demo("--data", str(bad))
+    assert not Theme.objects.filter(slug="x").exists()

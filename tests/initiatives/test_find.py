@@ -5,13 +5,12 @@ import html as html_lib
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.filters import search_query
 from initiatives.models import Initiative
 from tests import factories
+from tests.helpers import query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -406,10 +405,9 @@ def _filtered_list_queries(client, n, organization):
         "mine": "on",
         "sort": "relevance",
     }
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(LIST, params)
+    count, response = query_count(client, LIST, params, with_response=True)
     assert len(titles(response)) == min(n, 25)
-    return len(queries)
+    return count
 
 
 def test_filtered_list_query_count_does_not_grow_with_rows(client, member, organization):

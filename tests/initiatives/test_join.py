@@ -9,6 +9,7 @@ from initiatives import permissions, services
 from initiatives.models import Initiative, JoinRequest
 from stakeholders.models import Membership
 from tests import factories
+from tests.helpers import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,7 @@ def test_nobody_asks_to_join_an_archived_or_finished_initiative(initiative, outs
     [("resident", "login"), ("member", 403), ("partner_member", 403), ("outsider", "asked")],
 )
 def test_who_may_ask_through_the_page(client, request, initiative, role, expected):
-    if role != "resident":
-        client.force_login(request.getfixturevalue(role))
+    login_as(client, request, role)
     response = _ask(client, initiative)
     if expected == "asked":
         assert response.status_code == 302
@@ -101,8 +101,7 @@ def test_who_may_ask_through_the_page(client, request, initiative, role, expecte
 )
 def test_who_may_answer(client, request, initiative, outsider, other_organization, role, expected):
     join_request = _request(initiative, outsider, other_organization)
-    if role != "resident":
-        client.force_login(request.getfixturevalue(role))
+    login_as(client, request, role)
     response = _decide(client, join_request, "accept")
     join_request.refresh_from_db()
     partners = set(initiative.partner_organizations.values_list("name", flat=True))
@@ -399,8 +398,7 @@ def test_only_the_asking_organisation_withdraws(
     client, request, initiative, outsider, other_organization, role, expected
 ):
     join_request = _request(initiative, outsider, other_organization)
-    if role != "resident":
-        client.force_login(request.getfixturevalue(role))
+    login_as(client, request, role)
     url = f"{BASE}{initiative.slug}/join-requests/{join_request.public_id}/withdraw/"
 
     response = client.post(url)

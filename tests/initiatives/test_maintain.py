@@ -7,13 +7,12 @@ import pghistory
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives import permissions, services
 from initiatives.models import Initiative, InitiativeUpdate
 from tests import factories
+from tests.helpers import login_as, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +26,6 @@ def initiative(organization, partner_organization):
     )
     initiative.partner_organizations.add(partner_organization)
     return initiative
-
-
-def _login(client, request, role):
-    if role != "resident":
-        client.force_login(request.getfixturevalue(role))
-    return client
 
 
 def _post_update(client, initiative, **data):
@@ -65,7 +58,7 @@ ROLES = ["resident", "outsider", "member", "org_admin", "partner_member", "coord
     ],
 )
 def test_who_may_post_an_update(client, request, initiative, partner_organization, role, expected):
-    _login(client, request, role)
+    login_as(client, request, role)
     organization = (
         partner_organization if role == "partner_member" else initiative.lead_organization
     )
@@ -97,7 +90,7 @@ def test_who_may_post_an_update(client, request, initiative, partner_organizatio
     ],
 )
 def test_who_may_archive(client, request, initiative, role, expected):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.post(f"{BASE}{initiative.slug}/archive/")
     initiative.refresh_from_db()
     if expected == "archived":
@@ -126,7 +119,7 @@ def test_who_may_archive(client, request, initiative, role, expected):
 )
 def test_who_may_restore(client, request, initiative, role, expected):
     Initiative.objects.filter(pk=initiative.pk).update(archived_at=timezone.now())
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.post(f"{BASE}{initiative.slug}/restore/")
     initiative.refresh_from_db()
     if expected == "restored":
@@ -153,7 +146,7 @@ def test_who_may_restore(client, request, initiative, role, expected):
     ],
 )
 def test_who_may_see_the_history(client, request, initiative, role, expected):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(f"{BASE}{initiative.slug}/history/")
     if expected == "login":
         assert response.status_code == 302 and "/login/" in response.url
@@ -330,7 +323,7 @@ def test_the_update_form_page_works_without_the_detail_page(client, partner_memb
 @pytest.mark.parametrize("role", ["resident", "outsider", "partner_member"])
 def test_an_archived_initiative_is_404_for_non_editors(client, request, initiative, role):
     services.initiative_archive(initiative=initiative, actor=factories.UserFactory())
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(f"{BASE}{initiative.slug}/")
     assert response.status_code == 404
     assert initiative.title not in response.text
@@ -340,7 +333,7 @@ def test_an_archived_initiative_is_404_for_non_editors(client, request, initiati
 
 @pytest.mark.parametrize("role", ["member", "org_admin", "coordinator"])
 def test_editors_see_an_archived_initiative_with_a_notice(client, request, initiative, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     client.post(f"{BASE}{initiative.slug}/archive/")
     response = client.get(f"{BASE}{initiative.slug}/")
     assert response.status_code == 200
@@ -434,11 +427,9 @@ def _history_queries(client, initiative, user, n):
             text=f"Uppdatering {i}",
             visibility="public",
         )
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"{BASE}{initiative.slug}/history/")
-    assert response.status_code == 200
+    count, response = query_count(client, f"{BASE}{initiative.slug}/history/", with_response=True)
     assert "Uppdatering 0" in response.text
-    return len(queries)
+    return count
 
 
 def test_history_page_query_count_is_constant(client, member, organization):
@@ -451,17 +442,15 @@ def test_history_page_query_count_is_constant(client, member, organization):
 def _detail_queries(client, initiative, user, n):
     for i in range(n):
         factories.InitiativeUpdateFactory(initiative=initiative, text=f"Uppdatering {i}")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"{BASE}{initiative.slug}/")
-    assert response.status_code == 200
+    count, response = query_count(client, f"{BASE}{initiative.slug}/", with_response=True)
     assert "Uppdatering 0" in response.text
-    return len(queries)
+    return count
 
 
 @pytest.mark.parametrize("role", ["resident", "member", "partner_member", "coordinator"])
 def test_detail_page_query_count_is_constant(client, request, organization, role):
     partner = request.getfixturevalue("partner_organization")
-    _login(client, request, role)
+    login_as(client, request, role)
     few = factories.InitiativeFactory(title="Få", lead_organization=organization)
     many = factories.InitiativeFactory(title="Många", lead_organization=organization)
     for initiative in (few, many):

@@ -1,11 +1,10 @@
 """The initiative list and detail pages, for each of the cast."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import factories
+from tests.helpers import login_as, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +42,7 @@ def test_residents_see_only_public_initiatives_of_approved_organisations(residen
 
 @pytest.mark.parametrize("role", ["member", "org_admin", "outsider", "coordinator"])
 def test_partners_also_see_partners_only_initiatives(client, planted, role, request):
-    client.force_login(request.getfixturevalue(role))
-    html = client.get(LIST).text
+    html = login_as(client, request, role).get(LIST).text
     assert "Öppen nattvandring" in html
     assert "Intern lägesbild" in html
     assert "Arkiverad städdag" not in html
@@ -96,10 +94,7 @@ def _list_queries(client, n):
     for _ in range(n):
         initiative = factories.InitiativeFactory(areas=[area], themes=[theme])
         factories.ScheduleSlotFactory(initiative=initiative)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(LIST)
-    assert response.status_code == 200
-    return len(queries)
+    return query_count(client, LIST)
 
 
 def test_list_query_count_does_not_grow_with_rows(client, member):

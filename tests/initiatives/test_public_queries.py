@@ -4,10 +4,9 @@ take the same number of SQL queries with 2 initiatives as with 30."""
 import itertools
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from tests.helpers import query_count
 
 NUMBERS = itertools.count()
 
@@ -45,22 +44,13 @@ def _add(n, area, theme, org):
         factories.AreaFactory(parent=area)
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 @pytest.mark.parametrize("url", URLS)
 def test_query_count_does_not_grow_with_rows(resident, organization, url):
     area, theme = factories.AreaFactory(), factories.ThemeFactory()
     _add(2, area, theme, organization)
-    few = _count(resident, url)
+    few = query_count(resident, url)
     _add(28, area, theme, organization)
-    assert _count(resident, url) == few
+    assert query_count(resident, url) == few
 
 
 def test_detail_page_query_count_does_not_grow_with_links(resident, organization):
@@ -71,6 +61,6 @@ def test_detail_page_query_count_does_not_grow_with_links(resident, organization
             initiative.partner_organizations.add(factories.OrganizationFactory())
             initiative.problems.add(factories.ProblemFactory(visibility="public"))
             factories.InitiativeUpdateFactory(initiative=initiative)
-        return _count(resident, f"/insatser/{initiative.slug}/")
+        return query_count(resident, f"/insatser/{initiative.slug}/")
 
     assert count_for(2) == count_for(30)

@@ -13,6 +13,7 @@ from initiatives.models import Initiative, ScheduleSlot
 from partnership.problems.models import Problem
 from stakeholders.models import Membership, Organization
 from tests import factories
+from tests.helpers import login_as, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -500,9 +501,6 @@ def test_form_pages_and_lookup_run_a_fixed_number_of_queries(
 ):
     """Registering, editing and the lookup: the same queries with 2 and with 30 of each
     thing the form lists (organisations, areas, themes, problems, similar initiatives)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for n in range(count):
         other = factories.OrganizationFactory(name=f"Förening {n}")
         area = factories.AreaFactory()
@@ -519,16 +517,11 @@ def test_form_pages_and_lookup_run_a_fixed_number_of_queries(
     client.force_login(member)
     client.get(NEW)  # warm the session and the user's organisations
 
-    counts = []
-    for url, params in (
-        (NEW, None),
-        (f"/en/initiatives/{initiative.slug}/edit/", None),
-        (SIMILAR, _similar_query(vocab)),
-    ):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url, params)
-        assert response.status_code == 200
-        counts.append(len(queries))
+    counts = [
+        query_count(client, NEW),
+        query_count(client, f"/en/initiatives/{initiative.slug}/edit/"),
+        query_count(client, SIMILAR, _similar_query(vocab)),
+    ]
     assert counts == EXPECTED_FORM_QUERIES
 
 
@@ -564,8 +557,7 @@ def _edit_url(initiative):
     ],
 )
 def test_edit_matrix(client, request, initiative, vocab, role, status):
-    if role != "resident":
-        client.force_login(request.getfixturevalue(role))
+    login_as(client, request, role)
     payload = _edit_payload(
         initiative,
         vocab,

@@ -4,8 +4,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives import similar
@@ -241,14 +239,13 @@ def test_exclude_pk_leaves_out_the_initiative_being_edited(centrum, theme):
     assert found(area_ids=[centrum.pk], theme_ids=[theme.pk], exclude_pk=itself.pk) == [twin.title]
 
 
-def test_nothing_asked_without_title_area_or_theme(centrum, theme):
+def test_nothing_asked_without_title_area_or_theme(centrum, theme, django_assert_num_queries):
     existing(areas=[centrum], themes=[theme])
 
-    with CaptureQueriesContext(connection) as queries:
+    with django_assert_num_queries(0):
         assert found(title="Na", area_ids=[centrum.pk], theme_ids=[theme.pk]) == []
         assert found(area_ids=[], theme_ids=[theme.pk]) == []
         assert found(area_ids=[centrum.pk], theme_ids=[]) == []
-    assert len(queries) == 0
 
 
 # --- Queries -------------------------------------------------------------------------------------

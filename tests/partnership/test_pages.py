@@ -15,6 +15,7 @@ from django.utils import translation
 from partnership import urls as project_urls
 from partnership import views
 from tests import factories
+from tests.helpers import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,6 @@ def visible_text(html: str) -> str:
 
 def main_nav(html: str) -> str:
     return re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
-
-
-def as_user(client, request, who):
-    if who != "resident":
-        client.force_login(request.getfixturevalue(who))
-    return client
 
 
 # --- Pages in both languages ---------------------------------------------------------------
@@ -118,7 +113,7 @@ def test_privacy_page_names_the_controller_rights_and_every_cookie(resident):
 
 @pytest.mark.parametrize("who", CAST)
 def test_navigation_depends_on_the_role(client, request, who):
-    nav = main_nav(as_user(client, request, who).get("/").text)
+    nav = main_nav(login_as(client, request, who).get("/").text)
     text = visible_text(nav)
 
     assert 'href="/" aria-current="page">Hem<' in nav
@@ -233,7 +228,7 @@ handler403 = project_urls.handler403
 @pytest.mark.urls(__name__)
 @pytest.mark.parametrize("who", ["resident", "outsider"])
 def test_permission_denied_renders_the_403_page(client, request, who):
-    response = as_user(client, request, who).get("/forbidden/")
+    response = login_as(client, request, who).get("/forbidden/")
     assert response.status_code == 403
     html = response.text
     assert "<h1>Du har inte behörighet att göra det här</h1>" in html

@@ -12,6 +12,7 @@ from partnership.problems.models import Problem, ProblemDigestSubscription, Prob
 from partnership.problems.selectors import digest_problems
 from partnership.problems.tasks import digest_window, problem_digests_enqueue
 from tests import factories
+from tests.helpers import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +115,7 @@ def test_unsubscribed_and_inactive_users_get_nothing(
     ],
 )
 def test_digest_page_for_each_role(client, request, role, status):
-    if role != "resident":
-        client.force_login(request.getfixturevalue(role))
+    login_as(client, request, role)
     assert client.get("/en/problems/weekly-summary/").status_code == status
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from partnership.problems import csv_import as problem_import
 from partnership.problems.models import Problem, SafetyWalk
 from tests import factories
+from tests.helpers import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -185,8 +186,7 @@ def test_template_download_is_importable(client, member, vocabulary):
     [("resident", 302), ("member", 200), ("outsider", 200), ("coordinator", 200)],
 )
 def test_import_page_for_each_role(client, request, vocabulary, role, status):
-    if role != "resident":
-        client.force_login(request.getfixturevalue(role))
+    login_as(client, request, role)
     assert client.get(f"{BASE}import/").status_code == status
     assert client.get(BASE).status_code == status
 

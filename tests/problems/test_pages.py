@@ -7,26 +7,19 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnership.problems import services
 from partnership.problems.models import Problem, ProblemEndorsement, ProblemResponsibility
 from stakeholders.models import Organization
 from tests import factories
+from tests.helpers import login_as, query_count
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/en/problems/"
 PUBLIC = "/en/you-said-we-did/"
 CAST = ["resident", "member", "org_admin", "outsider", "coordinator"]
-
-
-def _login(client, request, role):
-    if role != "resident":
-        client.force_login(request.getfixturevalue(role))
-    return client
 
 
 @pytest.fixture
@@ -101,7 +94,7 @@ def suspended_member(db):
     ],
 )
 def test_partners_only_problem_page_for_each_role(client, request, problem, role, status):
-    response = _login(client, request, role).get(f"{BASE}{problem.public_id}/")
+    response = login_as(client, request, role).get(f"{BASE}{problem.public_id}/")
     assert response.status_code == status
     if status == 200:
         assert problem.title in response.text
@@ -133,7 +126,7 @@ def test_partner_sees_the_exact_point(client, member, problem):
 
 @pytest.mark.parametrize("role", CAST)
 def test_problem_list_for_each_role(client, request, problem, public_problem, role):
-    response = _login(client, request, role).get(BASE)
+    response = login_as(client, request, role).get(BASE)
     if role == "resident":
         assert response.status_code == 302
         return
@@ -185,7 +178,7 @@ def _record_payload(area, theme, **data):
     [("resident", 302), ("member", 200), ("outsider", 200), ("coordinator", 200)],
 )
 def test_record_form_for_each_role(client, request, area, theme, role, status):
-    assert _login(client, request, role).get(f"{BASE}new/").status_code == status
+    assert login_as(client, request, role).get(f"{BASE}new/").status_code == status
 
 
 def test_record_form_refused_to_a_suspended_member(client, suspended_member):
@@ -289,7 +282,7 @@ def test_recording_organisation_cannot_endorse_its_own(client, member, problem):
 
 @pytest.mark.parametrize(("role", "status"), [("resident", 302), ("coordinator", 403)])
 def test_endorse_refused(client, request, problem, role, status):
-    response = _login(client, request, role).post(f"{BASE}{problem.public_id}/endorse/", {})
+    response = login_as(client, request, role).post(f"{BASE}{problem.public_id}/endorse/", {})
     assert response.status_code == status
 
 
@@ -407,7 +400,7 @@ def test_status_change_on_a_stale_page_is_refused(client, member, problem):
     ],
 )
 def test_who_changes_the_status(client, request, problem, role, status):
-    response = _login(client, request, role).post(
+    response = login_as(client, request, role).post(
         f"{BASE}{problem.public_id}/status/", {"status": "being_addressed"}
     )
     assert response.status_code == status
@@ -550,13 +543,6 @@ def _many_problems(n, organization, other_organization, area, theme, visibility,
         initiative.problems.add(problem)
 
 
-def _queries(client, url, params=None):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("params", [{}, {"area": "AREA", "theme": "THEME", "q": "nummer"}])
 def test_problem_list_query_count_does_not_grow(
     client, member, organization, other_organization, area, theme, params
@@ -564,9 +550,9 @@ def test_problem_list_query_count_does_not_grow(
     client.force_login(member)
     params = {k: {"AREA": area.pk, "THEME": theme.pk}.get(v, v) for k, v in params.items()}
     _many_problems(2, organization, other_organization, area, theme, "partners")
-    few = _queries(client, BASE, params)
+    few = query_count(client, BASE, params)
     _many_problems(28, organization, other_organization, area, theme, "partners", start=2)
-    many = _queries(client, BASE, params)
+    many = query_count(client, BASE, params)
     assert few == many
 
 
@@ -574,9 +560,9 @@ def test_public_page_query_count_does_not_grow(
     client, organization, other_organization, area, theme
 ):
     _many_problems(2, organization, other_organization, area, theme, "public")
-    few = _queries(client, PUBLIC)
+    few = query_count(client, PUBLIC)
     _many_problems(28, organization, other_organization, area, theme, "public", start=2)
-    many = _queries(client, PUBLIC)
+    many = query_count(client, PUBLIC)
     assert few == many
 
 
@@ -598,7 +584,7 @@ def test_problem_page_query_count_does_not_grow(client, member, organization, pr
     # to: compare pages whose latest entries are of the same kinds (endorsements and links),
     # after a first request has warmed process-wide caches (content types).
     add(10)
-    _queries(client, url)
-    few = _queries(client, url)
+    query_count(client, url)
+    few = query_count(client, url)
     add(20)
-    assert _queries(client, url) == few
+    assert query_count(client, url) == few

@@ -1,10 +1,10 @@
 """The "who does what" directory."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests import factories
+from tests.helpers import query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +62,7 @@ def _directory_queries(client, n):
         org.areas.add(area)
         org.themes.add(theme)
         factories.InitiativeFactory(lead_organization=org)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(DIRECTORY)
-    return len(queries)
+    return query_count(client, DIRECTORY)
 
 
 def test_directory_query_count_does_not_grow_with_rows(resident):
@@ -194,12 +192,10 @@ def test_filtered_directory_query_count_does_not_grow_with_rows(resident):
             org.areas.add(area)
             org.themes.add(theme)
             factories.InitiativeFactory(lead_organization=org)
-        with CaptureQueriesContext(connection) as captured:
-            response = resident.get(
-                DIRECTORY, {"area": area.pk, "theme": theme.pk, "kind": "association", "q": "Org"}
-            )
+        params = {"area": area.pk, "theme": theme.pk, "kind": "association", "q": "Org"}
+        count, response = query_count(resident, DIRECTORY, params, with_response=True)
         assert len(response.context["page"].object_list) >= n
-        return len(captured)
+        return count
 
     assert queries(2) == queries(27)
 
@@ -208,8 +204,6 @@ def test_filtered_directory_query_count_does_not_grow_with_rows(resident):
 
 
 def _matrix(client, dimension, params=None):
-    from django.urls import reverse
-
     return client.get(reverse(f"stakeholders:matrix_{dimension}"), params or {})
 
 
@@ -264,10 +258,11 @@ def test_matrix_query_count_does_not_grow_with_rows(resident, dimension):
             org = factories.OrganizationFactory()
             org.areas.add(*areas)
             org.themes.add(*themes)
-        with CaptureQueriesContext(connection) as captured:
-            response = _matrix(resident, dimension)
+        count, response = query_count(
+            resident, reverse(f"stakeholders:matrix_{dimension}"), with_response=True
+        )
         assert len(response.context["matrix"].rows) >= n
-        return len(captured)
+        return count
 
     assert queries(2) == queries(27)
 
@@ -328,9 +323,7 @@ def test_organisation_page_query_count_does_not_grow_with_contacts(client, outsi
                 organization=organization, user=factories.UserFactory(share_contact_details=True)
             )
             factories.InitiativeFactory(lead_organization=organization)
-        with CaptureQueriesContext(connection) as captured:
-            client.get(f"{DIRECTORY}{organization.slug}/")
-        return len(captured)
+        return query_count(client, f"{DIRECTORY}{organization.slug}/")
 
     assert queries(2) == queries(28)
 
@@ -339,8 +332,6 @@ def test_organisation_page_query_count_does_not_grow_with_contacts(client, outsi
 
 
 def _csv(client, params=None):
-    from django.urls import reverse
-
     return client.get(reverse("stakeholders:export_csv"), params or {})
 
 
@@ -412,10 +403,11 @@ def test_csv_export_query_count_does_not_grow_with_rows(client, member):
             org.areas.add(area)
             org.themes.add(theme)
             factories.InitiativeFactory(lead_organization=org)
-        with CaptureQueriesContext(connection) as captured:
-            response = _csv(client)
+        count, response = query_count(
+            client, reverse("stakeholders:export_csv"), with_response=True
+        )
         assert len(_csv_rows(response)) >= n + 1
-        return len(captured)
+        return count
 
     assert queries(2) == queries(30)
 

@@ -1,14 +1,13 @@
 """Organisation admin: the profile, members, roles, leaving; who may do which (the matrix)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from stakeholders import services
 from stakeholders.models import Invitation, Membership, Organization
 from tests import factories
+from tests.helpers import login_as, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +18,6 @@ def url(name: str, **kwargs) -> str:
         if name not in {"my_pages", "account_login"}:
             name = f"stakeholders:{name}"
         return reverse(name, kwargs=kwargs)
-
-
-def login_as(client, request, actor: str):
-    """The client for one of the cast: resident (anonymous), outsider, member, org_admin,
-    coordinator."""
-    user = None if actor == "resident" else request.getfixturevalue(actor)
-    if user is not None:
-        client.force_login(user)
-    return user
 
 
 ACTORS = ["resident", "outsider", "member", "org_admin", "coordinator"]
@@ -97,7 +87,7 @@ def test_invite(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    user = login_as(client, request, actor)
+    login_as(client, request, actor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url("invite", slug=organization.slug), {"email": "Ny@Example.org", "role": "member"}
@@ -107,7 +97,7 @@ def test_invite(
         assert response.status_code == 302
         assert response["Location"] == url("members", slug=organization.slug)
         assert invitation.email == "ny@example.org"
-        assert invitation.invited_by == user
+        assert invitation.invited_by == request.getfixturevalue(actor)
         assert [m.to for m in mailoutbox] == [["ny@example.org"]]
     else:
         assert_refused(response, actor)
@@ -214,7 +204,7 @@ def test_remove(client, request, actor, organization, member, org_admin):
     ],
 )
 def test_leave(client, request, actor, expected, organization, member, org_admin):
-    user = login_as(client, request, actor)
+    login_as(client, request, actor)
     response = client.post(url("leave", slug=organization.slug), follow=False)
     if expected == "login":
         assert_refused(response, "resident")
@@ -222,10 +212,10 @@ def test_leave(client, request, actor, expected, organization, member, org_admin
         assert response.status_code == 403
     elif expected == "left":
         assert response["Location"] == url("my_pages")
-        assert not Membership.objects.filter(user=user, organization=organization).exists()
+        assert not Membership.objects.filter(user=member, organization=organization).exists()
     else:
         assert response["Location"] == url("members", slug=organization.slug)
-        assert Membership.objects.filter(user=user, organization=organization, role="admin")
+        assert Membership.objects.filter(user=org_admin, organization=organization, role="admin")
         page = client.get(response["Location"])
         assert "last administrator" in page.text
     assert Membership.objects.filter(organization=organization).count() == (
@@ -481,10 +471,7 @@ def _members_page_queries(client, organization, admin, n):
             invited_by=admin,
         )
     client.force_login(admin)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url("members", slug=organization.slug))
-    assert response.status_code == 200
-    return len(queries)
+    return query_count(client, url("members", slug=organization.slug))
 
 
 def test_the_members_page_runs_the_same_queries_for_2_and_30_members(client, org_admin):
