@@ -10,7 +10,6 @@ from initiatives.models import (
     ScheduleSlot,
     problem_model,
 )
-from initiatives.permissions import can_decide_join_request, can_edit_initiative
 from partnership.history import history_page
 from partnership.models import Visibility
 from partnership.permissions import (
@@ -131,21 +130,27 @@ def initiative_detail_queryset(*, user) -> QuerySet[Initiative]:
 
 
 def initiative_for_page(*, slug: str, user) -> Initiative | None:
-    """One initiative for its page, with what ``initiative_detail_prefetches`` lists: those
-    ``visible_to(user)``, and for its editors (``can_edit_initiative``) also an archived one.
-    None when the user may not know it exists."""
-    initiative = initiative_detail_queryset(user=user).filter(slug=slug).first()
-    if initiative is not None or not user.is_authenticated:
-        return initiative
-    archived = (
+    """One initiative among ``visible_to(user)`` for its page, with what
+    ``initiative_detail_prefetches`` lists; None when it is not among them (its editors also
+    reach an archived one: ``permissions.initiative_for_user`` decides)."""
+    return initiative_detail_queryset(user=user).filter(slug=slug).first()
+
+
+def archived_initiative(*, slug: str) -> Initiative | None:
+    """One archived initiative with its lead organisation (what the rules look at); the
+    caller decides who may know it, then fetches its page with
+    :func:`initiative_page_prefetch`."""
+    return (
         Initiative.objects.filter(slug=slug, archived_at__isnull=False)
         .select_related("lead_organization")
         .first()
     )
-    if archived is None or not can_edit_initiative(user, archived):
-        return None
-    prefetch_related_objects([archived], *initiative_detail_prefetches(user=user))
-    return archived
+
+
+def initiative_page_prefetch(*, initiative: Initiative, user) -> Initiative:
+    """What the page of an initiative already in hand shows (``initiative_detail_prefetches``)."""
+    prefetch_related_objects([initiative], *initiative_detail_prefetches(user=user))
+    return initiative
 
 
 def initiative_for_maintenance(*, slug: str) -> Initiative | None:
@@ -180,17 +185,18 @@ def initiative_history(*, initiative: Initiative, page_number=None) -> Page:
 # --- Asking to join as a partner organisation ----------------------------------------------------
 
 
-def join_requests_for_page(*, initiative: Initiative, user) -> dict:
+def join_requests_for_page(*, initiative: Initiative, user, deciding: bool) -> dict:
     """What the initiative's page shows about requests to join, in at most two queries:
-    ``waiting`` — the requests waiting for an answer, for those who answer them
-    (``can_decide_join_request``); ``mine`` — the latest request of each of the user's
-    organisations, so a requester sees where they stand; ``mine_waiting`` — whether one of
-    those still waits (the page then offers no second request)."""
+    ``waiting`` — the requests waiting for an answer, when the user answers them
+    (``deciding``: the caller asked ``permissions.can_decide_join_request``); ``mine`` — the
+    latest request of each of the user's organisations, so a requester sees where they
+    stand; ``mine_waiting`` — whether one of those still waits (the page then offers no
+    second request)."""
     requests = JoinRequest.objects.filter(initiative=initiative).select_related(
         "organization", "requested_by"
     )
     waiting = []
-    if can_decide_join_request(user, initiative):
+    if deciding:
         waiting = list(requests.filter(status=JoinRequest.Status.PENDING).order_by("created_at"))
     mine = {}
     organization_ids = partner_organization_ids(user)

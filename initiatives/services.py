@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
-from initiatives.permissions import organizations_posting_for, organizations_requesting_to_join
+from initiatives.permissions import (
+    can_choose_lead_organization,
+    organizations_posting_for,
+    organizations_requesting_to_join,
+)
 from partnership.emails import email_send
 from partnership.history import TRACKED_LINKS
 from partnership.models import Visibility
-from partnership.permissions import is_coordinator, partner_organization_ids
 from stakeholders.models import Membership, Organization, User
 
 # --- Maintaining initiatives: updates, archive and restore -------------------------------------
@@ -45,7 +48,9 @@ def initiative_update_post(
     partner organisations (a coordinator may post for the lead organisation). The date may
     be today or in the past, never in the future. A new status also changes the
     initiative's status (and its version) in the same transaction. On a partners-only
-    initiative every update is partners-only. Archived initiatives take no updates."""
+    initiative every update is partners-only. Archived initiatives take no updates. (Who
+    may post at all, the view checks: ``permissions.initiative_for_user(…, "post_update")``;
+    the organisation chosen is checked here, by ``organizations_posting_for``.)"""
     if initiative.archived_at is not None:
         raise ValidationError(_("This initiative is archived; restore it before posting updates."))
     if organization.pk not in {org.pk for org in organizations_posting_for(author, initiative)}:
@@ -119,7 +124,8 @@ def join_request_create(
     """Ask, for one of the requester's approved organisations that is neither the lead nor
     already a partner, to join a planned or active initiative as a partner organisation.
     One open request per organisation and initiative. The lead organisation's admins are
-    emailed (each in their language) and answer on the initiative's page."""
+    emailed (each in their language) and answer on the initiative's page. (The organisation
+    chosen is checked here, by ``organizations_requesting_to_join``.)"""
     allowed = organizations_requesting_to_join(requested_by, initiative)
     if organization.pk not in {o.pk for o in allowed}:
         raise ValidationError(
@@ -156,8 +162,9 @@ def join_request_create(
 
 @transaction.atomic
 def join_request_withdraw(*, join_request: JoinRequest, actor: User) -> JoinRequest:
-    """Take back a request that is still waiting (the asking organisation's members). It
-    leaves the lead organisation's list; the organisation may ask again later."""
+    """Take back a request that is still waiting (the asking organisation's members and
+    coordinators: ``permissions.join_request_for_user(…, "withdraw")``). It leaves the lead
+    organisation's list; the organisation may ask again later."""
     locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if locked.status != JoinRequest.Status.PENDING:
         raise ValidationError(_("This request has already been answered."))
@@ -173,10 +180,12 @@ def join_request_withdraw(*, join_request: JoinRequest, actor: User) -> JoinRequ
 def join_request_decide(
     *, join_request: JoinRequest, accept: bool, actor: User, answer: str = ""
 ) -> JoinRequest:
-    """Accept or decline a waiting request (the lead organisation's admins, coordinators).
-    Accepting adds the organisation as a partner organisation; that is a change to the
-    initiative, so its version goes up (an editor's form opened before is refused rather
-    than silently dropping the new partner). The requester is emailed the answer."""
+    """Accept or decline a waiting request (the lead organisation's admins and coordinators:
+    ``permissions.join_request_for_user(…, "decide")``). Accepting adds the organisation as
+    a partner organisation; that is a change to the initiative, so its version goes up (an
+    editor's form opened before is refused rather than silently dropping the new partner).
+    Only an organisation approved at the moment is accepted. The requester is emailed the
+    answer."""
     locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if locked.status != JoinRequest.Status.PENDING:
         raise ValidationError(_("This request has already been answered."))
@@ -287,12 +296,11 @@ def _check_slots(slots: list[dict]) -> None:
         seen.add(key)
 
 
-def _check_organizations(*, data: dict, actor: User, current_lead_id: int | None = None) -> None:
+def _check_organizations(*, data: dict, actor: User, initiative: Initiative | None = None) -> None:
+    """The submitted lead organisation is one the actor may choose
+    (``can_choose_lead_organization``), and not also a partner."""
     lead = data["lead_organization"]
-    allowed = lead.pk == current_lead_id or (
-        lead.is_approved and (is_coordinator(actor) or lead.pk in partner_organization_ids(actor))
-    )
-    if not allowed:
+    if not can_choose_lead_organization(actor, lead, initiative=initiative):
         raise ValidationError(
             {"lead_organization": _("Choose one of your own approved organisations.")}
         )
@@ -309,7 +317,8 @@ def initiative_create(*, data: dict, slots: list[dict], actor: User) -> Initiati
     any approved one). ``data`` holds the model fields and the many-to-many lists (as
     ``InitiativeForm.cleaned_data``); ``slots`` the weekly slots (weekday, starts_at,
     ends_at). The slug comes from the title, made unique. Partner organisations are told by
-    email once the registration is saved."""
+    email once the registration is saved. (Who may register at all, the view checks; the
+    lead organisation chosen is checked here, by ``can_choose_lead_organization``.)"""
     _check_organizations(data=data, actor=actor)
     _check_slots(slots)
     fields = {k: v for k, v in data.items() if k not in _M2M_FIELDS and k != "version"}
@@ -368,7 +377,9 @@ def initiative_edit(
     locking: ``version`` is the version the form was loaded with; if someone saved in
     between, the edit is refused with a message naming who saved last and what changed, and
     nothing is written. Every save increments the version. Newly added partner
-    organisations (only those) are told by email."""
+    organisations (only those) are told by email. (Who may edit, the view checks:
+    ``permissions.initiative_for_user(…, "edit")``; the lead organisation chosen is checked
+    here, by ``can_choose_lead_organization``: the current lead may stay.)"""
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if version is None or locked.version != version:
         who, changed = _changed_since(initiative, locked, version or 0)
@@ -385,7 +396,7 @@ def initiative_edit(
             % params,
             code="stale",
         )
-    _check_organizations(data=data, actor=actor, current_lead_id=locked.lead_organization_id)
+    _check_organizations(data=data, actor=actor, initiative=locked)
     _check_slots(slots)
     before_partners = set(locked.partner_organizations.values_list("pk", flat=True))
     fields = {k: v for k, v in data.items() if k not in _M2M_FIELDS and k != "version"}

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import (
     Http404,
     HttpResponse,
@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from initiatives import exports, feeds, forms, geo, permissions, selectors, services
 from initiatives.api import open_data_docs
 from initiatives.filters import InitiativeFilter
-from initiatives.pagination import CappedCountPaginator
 from initiatives.similar import similar_initiatives
+from partnership.pagination import CappedCountPaginator
 from partnership.permissions import is_partner
 
 PAGE_SIZE = 25
@@ -46,10 +46,8 @@ def initiative_list(request):
 
 @require_GET
 def initiative_detail(request, slug):
-    # Editors also reach an archived initiative (see "Maintaining initiatives" below).
-    initiative = selectors.initiative_for_page(slug=slug, user=request.user)
-    if initiative is None:
-        raise Http404
+    # Editors also reach an archived initiative (``permissions.can_know_initiative``).
+    initiative = permissions.initiative_for_user(request, slug, "view")
     return render(
         request,
         "initiatives/initiative_detail.html",
@@ -75,19 +73,12 @@ def _maintenance_context(request, initiative) -> dict:
             else None
         ),
         "can_request_to_join": permissions.can_request_to_join(user, initiative),
-        "join_requests": selectors.join_requests_for_page(initiative=initiative, user=user),
+        "join_requests": selectors.join_requests_for_page(
+            initiative=initiative,
+            user=user,
+            deciding=permissions.can_decide_join_request(user, initiative),
+        ),
     }
-
-
-def _initiative_for(request, slug: str, may=None):
-    """The initiative, archived or not: 404 when the user may not know it exists, 403 when
-    they know it but ``may`` (a rule from ``partnership.permissions``) says no."""
-    initiative = selectors.initiative_for_maintenance(slug=slug)
-    if initiative is None or not permissions.can_know_initiative(request.user, initiative):
-        raise Http404
-    if may is not None and not may(request.user, initiative):
-        raise PermissionDenied
-    return initiative
 
 
 @login_required
@@ -95,7 +86,7 @@ def _initiative_for(request, slug: str, may=None):
 def initiative_update_create(request, slug):
     """Post a dated progress update (the detail page has the same form; this page is where
     it comes back with errors, and where it works without the detail page)."""
-    initiative = _initiative_for(request, slug, permissions.can_post_update)
+    initiative = permissions.initiative_for_user(request, slug, "post_update")
     organizations = permissions.organizations_posting_for(request.user, initiative)
     form = forms.InitiativeUpdateForm(
         request.POST or None, initiative=initiative, organizations=organizations
@@ -129,7 +120,7 @@ def initiative_update_create(request, slug):
 @login_required
 @require_POST
 def initiative_archive(request, slug):
-    initiative = _initiative_for(request, slug, permissions.can_archive_initiative)
+    initiative = permissions.initiative_for_user(request, slug, "archive")
     if services.initiative_archive(initiative=initiative, actor=request.user):
         messages.success(
             request,
@@ -146,7 +137,7 @@ def initiative_archive(request, slug):
 @login_required
 @require_POST
 def initiative_restore(request, slug):
-    initiative = _initiative_for(request, slug, permissions.can_archive_initiative)
+    initiative = permissions.initiative_for_user(request, slug, "restore")
     if services.initiative_restore(initiative=initiative, actor=request.user):
         messages.success(request, _("The initiative has been restored."))
     else:
@@ -157,7 +148,7 @@ def initiative_restore(request, slug):
 @login_required
 @require_GET
 def initiative_history(request, slug):
-    initiative = _initiative_for(request, slug, permissions.can_see_initiative_history)
+    initiative = permissions.initiative_for_user(request, slug, "see_history")
     history = selectors.initiative_history(
         initiative=initiative, page_number=request.GET.get("page")
     )
@@ -176,7 +167,7 @@ def initiative_history(request, slug):
 def initiative_join(request, slug):
     """Ask to join an initiative as a partner organisation (the detail page links here; the
     similar-initiatives list on the register form too)."""
-    initiative = _initiative_for(request, slug, permissions.can_request_to_join)
+    initiative = permissions.initiative_for_user(request, slug, "request_to_join")
     organizations = permissions.organizations_requesting_to_join(request.user, initiative)
     form = forms.JoinRequestForm(request.POST or None, organizations=organizations)
     if form.is_bound and form.is_valid():
@@ -201,10 +192,8 @@ def initiative_join(request, slug):
 @require_POST
 def join_request_decide(request, slug, public_id):
     """Accept or decline a request to join (the lead organisation's admins, coordinators)."""
-    initiative = _initiative_for(request, slug, permissions.can_decide_join_request)
-    join_request = selectors.join_request_for_decision(initiative=initiative, public_id=public_id)
-    if join_request is None:
-        raise Http404
+    join_request = permissions.join_request_for_user(request, slug, public_id, "decide")
+    initiative = join_request.initiative
     form = forms.JoinRequestDecisionForm(request.POST)
     if not form.is_valid():
         context = {"initiative": initiative, "join_request": join_request, "form": form}
@@ -233,19 +222,14 @@ def join_request_decide(request, slug, public_id):
 @require_POST
 def join_request_withdraw(request, slug, public_id):
     """Withdraw a waiting request to join (a member of the organisation that asked)."""
-    initiative = _initiative_for(request, slug)
-    join_request = selectors.join_request_for_decision(initiative=initiative, public_id=public_id)
-    if join_request is None:
-        raise Http404
-    if not permissions.can_withdraw_join_request(request.user, join_request):
-        raise PermissionDenied
+    join_request = permissions.join_request_for_user(request, slug, public_id, "withdraw")
     try:
         services.join_request_withdraw(join_request=join_request, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Your request to join has been withdrawn."))
-    return redirect("initiatives:detail", slug=initiative.slug)
+    return redirect("initiatives:detail", slug=join_request.initiative.slug)
 
 
 # --- Registering and editing ---------------------------------------------------------------------
@@ -279,8 +263,7 @@ def _similar(user, lookup: dict) -> list:
 def initiative_similar(request):
     """The "someone already does this" list as an HTML fragment: the register form's script
     fetches it as the user types (the form shows the same partial again on submit)."""
-    if not permissions.can_register_initiative(request.user):
-        raise PermissionDenied
+    permissions.require_can_register(request)
     query = forms.SimilarQueryForm(request.GET)
     similar = _similar(request.user, query.lookup()) if query.is_valid() else []
     return render(
@@ -295,8 +278,7 @@ def initiative_similar(request):
 @require_http_methods(["GET", "POST"])
 def initiative_create(request):
     """Register an initiative (members of an approved organisation, and coordinators)."""
-    if not permissions.can_register_initiative(request.user):
-        raise PermissionDenied
+    permissions.require_can_register(request)
     data = request.POST if request.method == "POST" else None
     form = forms.InitiativeForm(data, **selectors.initiative_form_choices(user=request.user))
     formset = forms.ScheduleSlotFormSet(data, prefix="slots")
@@ -325,11 +307,7 @@ def initiative_create(request):
 def initiative_edit(request, slug):
     """Edit an initiative (members of the lead organisation, and coordinators); a save on
     top of someone else's newer save is refused with the input kept."""
-    initiative = selectors.initiative_for_edit(slug=slug)
-    if initiative is None or not permissions.can_know_initiative(request.user, initiative):
-        raise Http404
-    if not permissions.can_edit_initiative(request.user, initiative):
-        raise PermissionDenied
+    initiative = permissions.initiative_for_user(request, slug, "edit")
     data = request.POST if request.method == "POST" else None
     form = forms.InitiativeForm(
         data,

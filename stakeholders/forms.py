@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Invitation, Membership, Organization, User
@@ -125,32 +126,33 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class InvitationChoiceForm(forms.Form):
+class _PickForm(forms.Form):
+    """Picks one object, by id, among the ``choices`` the view allows (the form never
+    works them out itself). ``field`` names the picking field."""
+
+    field = ""
+
+    def __init__(self, *args, choices: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.field].queryset = choices
+
+
+class InvitationChoiceForm(_PickForm):
     """Which of the organisation's unanswered invitations to resend or revoke."""
 
+    field = "invitation"
     invitation = forms.ModelChoiceField(
         queryset=Invitation.objects.none(), widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, organization: Organization, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["invitation"].queryset = Invitation.objects.filter(
-            organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
-        )
 
-
-class MembershipChoiceForm(forms.Form):
+class MembershipChoiceForm(_PickForm):
     """Which of the organisation's memberships to act on."""
 
+    field = "membership"
     membership = forms.ModelChoiceField(
         queryset=Membership.objects.none(), widget=forms.HiddenInput
     )
-
-    def __init__(self, *args, organization: Organization, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = Membership.objects.filter(
-            organization=organization
-        ).select_related("user")
 
 
 class MembershipRoleForm(MembershipChoiceForm):

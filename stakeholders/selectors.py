@@ -13,7 +13,6 @@ from partnership import site
 from partnership.history import history_page
 from partnership.models import Area, Theme
 from stakeholders.models import Invitation, Membership, Organization
-from stakeholders.permissions import can_see_member_contacts
 
 
 def _initiatives():
@@ -43,8 +42,10 @@ def directory(*, user) -> QuerySet[Organization]:
     )
 
 
-def organization_detail_queryset(*, user) -> QuerySet[Organization]:
-    """One organisation's page: what it does, where, and the initiatives the user may see."""
+def organization_detail_queryset(*, user, with_contacts: bool) -> QuerySet[Organization]:
+    """One organisation's page: what it does, where, the initiatives the user may see and,
+    ``with_contacts`` (the view decides who may see them), the members sharing their
+    contact details, as ``shared_contacts``."""
     initiatives = (
         _initiatives()
         .visible_to(user)
@@ -56,7 +57,7 @@ def organization_detail_queryset(*, user) -> QuerySet[Organization]:
         "themes",
         Prefetch("led_initiatives", queryset=initiatives, to_attr="visible_initiatives"),
     ]
-    if can_see_member_contacts(user):
+    if with_contacts:
         sharing = (
             Membership.objects.filter(user__is_active=True, user__share_contact_details=True)
             .select_related("user")

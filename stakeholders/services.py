@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from partnership.emails import email_send
 from stakeholders.models import INVITATION_VALIDITY, Invitation, Membership, Organization, User
+from stakeholders.permissions import organization_check
 
 # --- Applications and the coordinator's decisions -------------------------------------------
 
@@ -463,8 +464,11 @@ def _invitation_unanswered(invitation: Invitation) -> Invitation:
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor: User, language: str) -> Invitation:
-    """Send an unanswered invitation again (also after it expired): a new link, valid
-    another 14 days; the old link stops working."""
+    """An admin of the invitation's organisation, or a coordinator, sends an unanswered
+    invitation again (also after it expired): a new link, valid another 14 days; the old link
+    stops working. The invitation is picked in a form, so the actor's right to manage its
+    organisation is checked here (``PermissionDenied`` / ``Http404`` otherwise)."""
+    organization_check(actor, invitation.organization, "manage")
     with pghistory.context(user=actor.pk):
         invitation = _invitation_unanswered(invitation)
         invitation.invited_by = actor
@@ -473,7 +477,10 @@ def invitation_resend(*, invitation: Invitation, actor: User, language: str) -> 
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
-    """Withdraw an unanswered invitation: its link stops working at once. The row stays."""
+    """An admin of the invitation's organisation, or a coordinator, withdraws an unanswered
+    invitation: its link stops working at once. The row stays. The invitation is picked in
+    a form, so the actor's right to manage its organisation is checked here."""
+    organization_check(actor, invitation.organization, "manage")
     with pghistory.context(user=actor.pk):
         invitation = _invitation_unanswered(invitation)
         invitation.revoked_at = timezone.now()
@@ -590,7 +597,10 @@ def _last_admin_check(membership: Membership, message: str) -> Membership:
 @transaction.atomic
 def membership_role_change(*, membership: Membership, role: str, actor: User) -> Membership:
     """An organisation admin or a coordinator makes a member an admin, or an admin a member.
-    The organisation's last admin cannot be demoted: make someone else admin first."""
+    The organisation's last admin cannot be demoted: make someone else admin first. The
+    membership is picked in a form, so the actor's right to manage its organisation is
+    checked here (``PermissionDenied`` / ``Http404`` otherwise); either role may be given."""
+    organization_check(actor, membership.organization, "manage")
     with pghistory.context(user=actor.pk):
         if role == Membership.Role.ADMIN:
             membership = _membership_lock(membership)
@@ -612,7 +622,10 @@ def membership_role_change(*, membership: Membership, role: str, actor: User) ->
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
     """An organisation admin or a coordinator removes someone from the organisation (the
-    row is deleted; history keeps it). The last admin cannot be removed."""
+    row is deleted; history keeps it). The last admin cannot be removed. The membership is
+    picked in a form, so the actor's right to manage its organisation is checked here
+    (``PermissionDenied`` / ``Http404`` otherwise)."""
+    organization_check(actor, membership.organization, "manage")
     with pghistory.context(user=actor.pk):
         membership = _last_admin_check(
             membership,

@@ -5,8 +5,8 @@ from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -73,13 +73,10 @@ def organization_export_csv(request):
 
 @require_GET
 def organization_detail(request, slug):
-    organization = get_object_or_404(
-        selectors.organization_detail_queryset(user=request.user), slug=slug
-    )
-    context = {
-        "organization": organization,
-        "show_member_contacts": permissions.can_see_member_contacts(request.user),
-    }
+    with_contacts = permissions.can_see_member_contacts(request.user)
+    page = selectors.organization_detail_queryset(user=request.user, with_contacts=with_contacts)
+    organization = permissions.organization_for_user(request, slug, "view", queryset=page)
+    context = {"organization": organization, "show_member_contacts": with_contacts}
     return render(request, "stakeholders/organization_detail.html", context)
 
 
@@ -185,17 +182,6 @@ def application_verify(request, token):
 INVITATION_LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
-def _organization_for(request, slug: str, may) -> Organization:
-    """The organisation: 404 when the user may not know it exists, 403 when they know it
-    but ``may`` (a rule from ``partnership.permissions``) says no."""
-    organization = get_object_or_404(Organization, slug=slug)
-    if not permissions.can_know_organization(request.user, organization):
-        raise Http404
-    if not may(request.user, organization):
-        raise PermissionDenied
-    return organization
-
-
 def _error_messages(request, error: ValidationError) -> None:
     for text in error.messages:
         messages.error(request, text)
@@ -204,7 +190,7 @@ def _error_messages(request, error: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_profile_edit(request, slug):
-    organization = _organization_for(request, slug, permissions.can_manage_organization)
+    organization = permissions.organization_for_user(request, slug, "manage")
     form = forms.OrganizationProfileForm(request.POST or None, instance=organization)
     if form.is_bound and form.is_valid():
         try:
@@ -246,14 +232,14 @@ def _members_page(request, organization: Organization, invite_form=None):
 @require_GET
 def organization_members(request, slug):
     """Members see who belongs to their organisation; managers also manage them."""
-    organization = _organization_for(request, slug, permissions.can_see_members)
+    organization = permissions.organization_for_user(request, slug, "see_members")
     return _members_page(request, organization)
 
 
 @login_required
 @require_POST
 def invitation_create(request, slug):
-    organization = _organization_for(request, slug, permissions.can_manage_organization)
+    organization = permissions.organization_for_user(request, slug, "manage")
     form = forms.InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -275,16 +261,17 @@ def invitation_create(request, slug):
     return _members_page(request, organization, invite_form=form)
 
 
-def _member_action(request, slug, form_class, field: str, act, done: str):
-    """A manager's POST on one of the organisation's memberships or invitations: parse the
-    form, call the service ``act(object, form)``, report, and go back to the members page."""
-    organization = _organization_for(request, slug, permissions.can_manage_organization)
-    form = form_class(request.POST, organization=organization)
+def _member_action(request, slug, form_class, choices, act, done: str):
+    """A manager's POST on one of the organisation's memberships or invitations: the form
+    picks it among ``choices(organization=…)`` (a selector), the service ``act(picked, form)``
+    acts, and the manager is told and sent back to the members page."""
+    organization = permissions.organization_for_user(request, slug, "manage")
+    form = form_class(request.POST, choices=choices(organization=organization))
     if not form.is_valid():
         messages.error(request, _("That member or invitation is no longer there."))
     else:
         try:
-            act(form.cleaned_data[field], form)
+            act(form.cleaned_data[form.field], form)
         except ValidationError as error:
             _error_messages(request, error)
         else:
@@ -299,7 +286,7 @@ def invitation_resend(request, slug):
         request,
         slug,
         forms.InvitationChoiceForm,
-        "invitation",
+        selectors.organization_open_invitations,
         lambda invitation, form: services.invitation_resend(
             invitation=invitation, actor=request.user, language=translation.get_language()
         ),
@@ -314,7 +301,7 @@ def invitation_revoke(request, slug):
         request,
         slug,
         forms.InvitationChoiceForm,
-        "invitation",
+        selectors.organization_open_invitations,
         lambda invitation, form: services.invitation_revoke(
             invitation=invitation, actor=request.user
         ),
@@ -329,7 +316,7 @@ def membership_role_change(request, slug):
         request,
         slug,
         forms.MembershipRoleForm,
-        "membership",
+        selectors.organization_members,
         lambda membership, form: services.membership_role_change(
             membership=membership, role=form.cleaned_data["role"], actor=request.user
         ),
@@ -344,7 +331,7 @@ def membership_remove(request, slug):
         request,
         slug,
         forms.MembershipChoiceForm,
-        "membership",
+        selectors.organization_members,
         lambda membership, form: services.membership_remove(
             membership=membership, actor=request.user
         ),
@@ -355,10 +342,8 @@ def membership_remove(request, slug):
 @login_required
 @require_POST
 def membership_leave(request, slug):
-    organization = _organization_for(request, slug, permissions.can_see_members)
-    membership = organization.memberships.filter(user=request.user).first()
-    if membership is None or not permissions.can_leave(request.user, membership):
-        raise PermissionDenied
+    membership = permissions.membership_for_user(request, slug, "leave")
+    organization = membership.organization
     try:
         services.membership_leave(membership=membership)
     except ValidationError as error:

@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from partnership.coordination import exports, queries, services
+from partnership.coordination import exports, permissions, queries, services
 from partnership.coordination.forms import OverlapDecisionForm, ScopeForm
 from partnership.coordination.tasks import overlaps_refresh_task
 from partnership.permissions import coordinator_required
@@ -219,8 +219,7 @@ def _render_coordinator_organization(request, organization, *, reason_form=None,
 @require_GET
 def coordinator_organization(request, slug):
     """An organisation whatever its status: the application, the decisions, its history."""
-    organizations = stakeholder_selectors.organization_for_coordinator()
-    organization = get_object_or_404(organizations, slug=slug)
+    organization = permissions.organization_for_user(request, slug)
     return _render_coordinator_organization(request, organization)
 
 
@@ -256,8 +255,7 @@ def coordinator_organization_decide(request, slug, decision):
     if decision not in _DECISIONS:
         raise Http404
     service, needs_reason, done = _DECISIONS[decision]
-    organizations = stakeholder_selectors.organization_for_coordinator()
-    organization = get_object_or_404(organizations, slug=slug)
+    organization = permissions.organization_for_user(request, slug)
     kwargs = {"organization": organization, "actor": request.user}
     if needs_reason:
         form = stakeholder_forms.DecisionReasonForm(request.POST)
@@ -293,9 +291,9 @@ def coordinator_role(request, action):
         "grant": stakeholder_services.coordinator_grant,
         "revoke": stakeholder_services.coordinator_revoke,
     }.get(action)
-    form = stakeholder_forms.CoordinatorRoleForm(request.POST)
     if service is None:
         raise Http404
+    form = stakeholder_forms.CoordinatorRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a user from the list."))
         return redirect("coordinator:users")

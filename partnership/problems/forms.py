@@ -1,5 +1,8 @@
 """Forms for the partnership's joint problems and safety walks. Each form receives the
-choices the user is allowed (organisations, initiatives) from its view."""
+choices the user is allowed (organisations, initiatives) from its view, which takes them from
+``permissions`` (``organizations_*_for``) or ``selectors``; no form decides who may do what.
+(``StatusForm`` offers the statuses that may follow the current one: a rule of the model,
+``Problem.STATUS_TRANSITIONS``, the same for everyone.)"""
 
 from django import forms
 from django.utils import timezone
@@ -18,9 +21,9 @@ from stakeholders.models import Organization
 
 
 class ProblemForm(PointFormMixin, forms.ModelForm):
-    """Record a problem. ``organizations`` are those the user may record for (their approved
-    ones; coordinators any approved one). The point is optional: typed coordinates, or a
-    click on the map that fills them in."""
+    """Record a problem. ``organizations`` are those the user may record for
+    (``permissions.organizations_recording_for``). The point is optional: typed
+    coordinates, or a click on the map that fills them in."""
 
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
@@ -176,7 +179,8 @@ class EndorseForm(forms.ModelForm):
 
 
 class ResponsibilityForm(forms.ModelForm):
-    """An organisation's commitment: lead or supporting, what it will do, by when."""
+    """An organisation's commitment: lead or supporting, what it will do, by when, for one
+    of ``organizations`` (see ``permissions.organizations_responsible_for``)."""
 
     class Meta:
         model = ProblemResponsibility
@@ -218,7 +222,8 @@ class ResponsibilityForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    """Change a problem's status; resolving or dismissing needs an outcome text."""
+    """Change a problem's status to one that may follow the current one
+    (``Problem.STATUS_TRANSITIONS``); resolving or dismissing needs an outcome text."""
 
     status = forms.ChoiceField(label=_("New status"), choices=Problem.Status.choices)
     outcome = forms.CharField(
@@ -269,7 +274,8 @@ class LinkInitiativeForm(forms.Form):
 
 
 class WalkUploadForm(forms.ModelForm):
-    """Upload a safety walk's or survey's findings (see ``problem_import``)."""
+    """Upload a safety walk's or survey's findings (see ``csv_import``), for one of
+    ``organizations`` (``permissions.organizations_recording_for``)."""
 
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),

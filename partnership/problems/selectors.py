@@ -13,7 +13,6 @@ from partnership.problems.models import (
     ProblemResponsibility,
     SafetyWalk,
 )
-from partnership.problems.permissions import can_edit_problem
 from stakeholders.models import Organization
 
 
@@ -81,22 +80,26 @@ def problem_list(*, user):
 
 
 def problem_for_page(*, public_id, user):
-    """One problem the user may see, with everything its page shows: endorsements (and
+    """One problem visible to the user, with everything its page shows: endorsements (and
     their organisations), responsibilities ("who does what by when"), the initiatives that
-    address it (only those the user may see) and its themes. None when the user may not know
-    it exists; its editors also reach it archived."""
-    found = (
+    address it (only those the user may see, as ``visible_initiatives``) and its themes.
+    None when there is no such problem (``permissions.problem_for_user`` then answers 404)."""
+    return (
         _problem_page_queryset(Problem.objects.visible_to(user), user)
         .filter(public_id=public_id)
         .first()
     )
-    if found is not None or not user.is_authenticated:
-        return found
-    # Its editors (``can_edit_problem``) also reach an archived problem, to restore it.
-    archived = _problem_page_queryset(
-        Problem.objects.filter(archived_at__isnull=False, public_id=public_id), user
-    ).first()
-    return archived if archived is not None and can_edit_problem(user, archived) else None
+
+
+def archived_problem_for_page(*, public_id, user):
+    """One archived problem, with what :func:`problem_for_page` fetches (the initiatives
+    those visible to ``user``). None when there is none. Whether the user may reach it (its
+    editors may, to restore it) is ``permissions.problem_for_user``'s call."""
+    return (
+        _problem_page_queryset(Problem.objects.filter(archived_at__isnull=False), user)
+        .filter(public_id=public_id)
+        .first()
+    )
 
 
 def _problem_page_queryset(problems, user):
@@ -211,6 +214,16 @@ def walk_list():
         .select_related("area", "organization")
         .annotate(finding_count=Count("problems"))
         .order_by("-held_on", "-pk")
+    )
+
+
+def walk_for_page(*, public_id):
+    """One safety walk (draft or confirmed) with its area, organisation and uploader; None
+    when there is none. Who may see it is ``permissions.walk_for_user``'s call."""
+    return (
+        SafetyWalk.objects.filter(public_id=public_id)
+        .select_related("area", "organization", "imported_by")
+        .first()
     )
 
 

@@ -1,7 +1,10 @@
 """Every change to the partnership's joint problems goes through here: one
 ``@transaction.atomic`` service per change, keyword-only arguments, the business rule in the
-docstring. Views check access first (``permissions``); services check again what depends on
-the submitted data (the organisation chosen in a form)."""
+docstring. Views check access first (``permissions.problem_for_user`` and the other fetch
+helpers); services do not repeat it. They check only what depends on the submitted data (the
+organisation chosen in a form, the initiative chosen to link) and what must be decided under
+a lock (the problem's current status, a second endorsement, the lead), through the same
+``permissions`` helpers that gave the form its choices."""
 
 import datetime as dt
 
@@ -14,7 +17,7 @@ from django.utils.translation import gettext as _
 from initiatives.models import Initiative
 from initiatives.permissions import can_know_initiative
 from partnership.models import Area, Theme
-from partnership.permissions import is_coordinator, partner_organization_ids
+from partnership.permissions import partner_organization_ids
 from partnership.problems.models import (
     Problem,
     ProblemDigestSubscription,
@@ -23,10 +26,10 @@ from partnership.problems.models import (
     SafetyWalk,
 )
 from partnership.problems.permissions import (
-    can_change_problem_status,
-    can_edit_problem,
     can_link_initiative_to_problem,
     can_subscribe_problem_digest,
+    organizations_endorsing_for,
+    organizations_recording_for,
     organizations_responsible_for,
 )
 from stakeholders.models import Organization, User
@@ -54,10 +57,9 @@ def _lock(problem: Problem) -> Problem:
 
 
 def _check_recording_organization(organization: Organization, actor: User) -> None:
-    allowed = organization.is_approved and (
-        is_coordinator(actor) or organization.pk in partner_organization_ids(actor)
-    )
-    if not allowed:
+    """The organisation chosen must be one the actor may record for (it may also have been
+    suspended, or the actor have left it, since the form was shown)."""
+    if not organizations_recording_for(actor).filter(pk=organization.pk).exists():
         raise ValidationError({"organization": _("Choose one of your own approved organisations.")})
 
 
@@ -76,26 +78,33 @@ def problem_record(*, data: dict, organization: Organization, actor: User) -> Pr
     return problem
 
 
+def _endorsement_refused(problem: Problem, organization: Organization, actor: User):
+    """Why ``organization`` is not among those the actor may endorse ``problem`` for."""
+    if not problem.is_open:
+        return ValidationError(_("Only open problems can be endorsed."))
+    if organization.pk not in partner_organization_ids(actor):
+        return ValidationError({"organization": _("Choose one of your own organisations.")})
+    if organization.pk == problem.recorded_by_organization_id:
+        return ValidationError(
+            {"organization": _("Your organisation recorded this problem; it needs no endorsement.")}
+        )
+    return ValidationError(
+        _("%(organization)s already sees this problem too.") % {"organization": organization}
+    )
+
+
 @transaction.atomic
 def problem_endorse(
     *, problem: Problem, organization: Organization, actor: User, note: str = ""
 ) -> ProblemEndorsement:
     """ "We see this too": one of the actor's approved organisations confirms an open problem
-    another organisation recorded. Once per organisation (a second endorsement is refused
-    with the organisation named); the recording organisation does not endorse its own."""
+    another organisation recorded (``permissions.organizations_endorsing_for``, checked
+    against the problem as it is now). Once per organisation (a second endorsement is
+    refused with the organisation named); the recording organisation does not endorse its
+    own."""
     locked = _lock(problem)
-    if locked.status not in Problem.OPEN_STATUSES:
-        raise ValidationError(_("Only open problems can be endorsed."))
-    if organization.pk not in partner_organization_ids(actor):
-        raise ValidationError({"organization": _("Choose one of your own organisations.")})
-    if organization.pk == locked.recorded_by_organization_id:
-        raise ValidationError(
-            {"organization": _("Your organisation recorded this problem; it needs no endorsement.")}
-        )
-    if ProblemEndorsement.objects.filter(problem=locked, organization=organization).exists():
-        raise ValidationError(
-            _("%(organization)s already sees this problem too.") % {"organization": organization}
-        )
+    if organization not in organizations_endorsing_for(actor, locked):
+        raise _endorsement_refused(locked, organization, actor)
     with pghistory.context(user=actor.pk):
         return ProblemEndorsement.objects.create(
             problem=locked, organization=organization, endorsed_by=actor, note=note
@@ -115,8 +124,9 @@ def problem_take_responsibility(
     """An organisation commits to do its part about an open problem: as its lead (one per
     problem) or as a supporting partner, saying what it will do and, optionally, by when
     (not in the past). Members commit their own approved organisations; coordinators any
-    approved organisation. An open problem someone has taken responsibility for is being
-    addressed: its status moves on in the same transaction."""
+    approved organisation (``permissions.organizations_responsible_for``, checked against
+    the problem as it is now: not twice, not once closed). An open problem someone has taken
+    responsibility for is being addressed: its status moves on in the same transaction."""
     locked = _lock(problem)
     allowed = {o.pk for o in organizations_responsible_for(actor, locked)}
     if organization.pk not in allowed:
@@ -161,11 +171,11 @@ def problem_change_status(
     open (reopening) from any of them; see :data:`Problem.STATUS_TRANSITIONS`. Resolving or
     dismissing needs an outcome text (what was done, or why it is dismissed), shown on the
     public page for public problems. Reopening keeps the old outcome in history only.
-    ``version`` is the version the form was loaded with: if the problem changed meanwhile,
-    the change is refused rather than made on top of something the actor has not seen."""
+    Those who answer for the problem change it (``permissions.can_change_problem_status``,
+    checked by the view). ``version`` is the version the form was loaded with: if the
+    problem changed meanwhile, the change is refused rather than made on top of something
+    the actor has not seen."""
     locked = _lock(problem)
-    if not can_change_problem_status(actor, locked):
-        raise ValidationError(_("You cannot change the status of this problem."))
     if version is not None and version != locked.version:
         raise ValidationError(
             _(
@@ -201,12 +211,11 @@ def problem_change_status(
 def problem_edit(*, problem: Problem, data: dict, actor: User, version: int | None) -> Problem:
     """Correct a problem's details (``ProblemEditForm``'s fields: what, where, when,
     severity, visibility, themes), for members of the organisation that recorded it and
-    coordinators. Optimistic locking: ``version`` is the version the form was loaded with;
-    a save on top of someone else's newer change (an edit, a status change, a new
-    responsibility …) is refused and nothing is written."""
+    coordinators (``permissions.can_edit_problem``, checked by the view). Optimistic
+    locking: ``version`` is the version the form was loaded with; a save on top of someone
+    else's newer change (an edit, a status change, a new responsibility …) is refused and
+    nothing is written."""
     locked = _lock(problem)
-    if not can_edit_problem(actor, locked):
-        raise ValidationError(_("You cannot edit this problem."))
     if version is None or version != locked.version:
         raise ValidationError(
             _(
@@ -227,27 +236,20 @@ def problem_edit(*, problem: Problem, data: dict, actor: User, version: int | No
 
 @transaction.atomic
 def problem_archive(*, problem: Problem, actor: User) -> bool:
-    """Archive a mistaken or duplicate problem: it leaves every list, page and count except
-    for its editors, who can restore it. Nothing is deleted. False if already archived."""
+    """Archive a mistaken or duplicate problem (its editors: ``permissions.can_edit_problem``,
+    checked by the view): it leaves every list, page and count except for its editors, who
+    can restore it. Nothing is deleted. False if already archived."""
     return problem.set_archived(True, actor=actor)
 
 
 @transaction.atomic
 def problem_restore(*, problem: Problem, actor: User) -> bool:
-    """Bring an archived problem back. False if it was not archived."""
+    """Bring an archived problem back (its editors, as for archiving). False if it was not
+    archived."""
     return problem.set_archived(False, actor=actor)
 
 
 # --- Initiatives that address a problem (the relation is Problem.initiatives) -----------------
-
-
-def _check_may_link(initiative: Initiative, problem: Problem, actor: User) -> None:
-    if not (
-        Problem.objects.visible_to(actor).filter(pk=problem.pk).exists()
-        and can_know_initiative(actor, initiative)
-        and can_link_initiative_to_problem(actor, problem, initiative)
-    ):
-        raise ValidationError(_("You cannot link this initiative to this problem."))
 
 
 @transaction.atomic
@@ -255,10 +257,16 @@ def initiative_problem_link(*, initiative: Initiative, problem: Problem, actor: 
     """Say that an initiative addresses a problem, from the problem's page (the initiative's
     own form does the same). Allowed for members of the initiative's lead organisation,
     members of an organisation responsible for the problem, and coordinators
-    (``permissions.can_link_initiative_to_problem``); archived initiatives take no new
-    links. The initiative's version goes up, so an edit form opened before is refused rather
-    than silently dropping the link. Returns False if it was already linked."""
-    _check_may_link(initiative, problem, actor)
+    (``permissions.can_link_initiative_to_problem``), for an initiative they may see; the
+    view has checked the problem, the initiative is the actor's choice and checked here.
+    Archived initiatives take no new links. The initiative's version goes up, so an edit
+    form opened before is refused rather than silently dropping the link. Returns False if
+    it was already linked."""
+    if not (
+        can_know_initiative(actor, initiative)
+        and can_link_initiative_to_problem(actor, problem, initiative)
+    ):
+        raise ValidationError(_("You cannot link this initiative to this problem."))
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if locked.archived_at is not None:
         raise ValidationError(_("This initiative is archived; restore it before linking it."))
@@ -273,9 +281,9 @@ def initiative_problem_link(*, initiative: Initiative, problem: Problem, actor: 
 
 @transaction.atomic
 def initiative_problem_unlink(*, initiative: Initiative, problem: Problem, actor: User) -> bool:
-    """Remove the link between an initiative and a problem (same people as linking; history
-    keeps it). Returns False if they were not linked."""
-    _check_may_link(initiative, problem, actor)
+    """Remove the link between an initiative and a problem (same people as linking:
+    ``permissions.linked_initiative_for_user``, checked by the view; history keeps it).
+    Returns False if they were not linked."""
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if not locked.problems.filter(pk=problem.pk).exists():
         return False
@@ -303,7 +311,9 @@ def walk_upload(
     rows: list[dict],
 ) -> SafetyWalk:
     """Keep an uploaded, fully valid file's rows as a draft walk until the uploader confirms
-    the preview. Nothing else is written: no problem exists before :func:`walk_confirm`."""
+    the preview, for an organisation the actor may record problems for
+    (``permissions.organizations_recording_for``). Nothing else is written: no problem exists
+    before :func:`walk_confirm`."""
     _check_recording_organization(organization, actor)
     if not rows:
         raise ValidationError(_("The file has no findings."))
@@ -324,7 +334,8 @@ def walk_upload(
 def walk_confirm(*, walk: SafetyWalk, actor: User) -> SafetyWalk:
     """Turn a draft walk's rows into problems, all at once or none: each carries the walk's
     source (safety walk or survey), its date unless the row gives its own, its visibility
-    and the walk's organisation. Only the uploader confirms, once."""
+    and the walk's organisation. Only the uploader confirms, once, and only while they may
+    still record problems for the walk's organisation."""
     locked = SafetyWalk.objects.select_for_update().get(pk=walk.pk)
     if locked.imported_by_id != actor.pk:
         raise ValidationError(_("Only the person who uploaded the file can import it."))

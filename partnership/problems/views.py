@@ -7,38 +7,21 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from initiatives.pagination import CappedCountPaginator
 from partnership.models import Area, Theme
-from partnership.permissions import acting_organizations, is_partner
+from partnership.pagination import CappedCountPaginator
 from partnership.problems import csv_import, forms, permissions, selectors, services
 from partnership.problems.filters import ProblemFilter, PublicProblemFilter
-from partnership.problems.models import ProblemDigestSubscription, SafetyWalk
+from partnership.problems.models import ProblemDigestSubscription
 from partnership.problems.similar import similar_problems
 
 PROBLEM_PAGE_SIZE = 25
 PROBLEM_HISTORY_ON_PAGE = 10
-
-
-def _problem_or_404(request, public_id):
-    problem = selectors.problem_for_page(public_id=public_id, user=request.user)
-    if problem is None:
-        raise Http404
-    return problem
-
-
-def _problem_for(request, public_id, may):
-    """The problem with what its page shows: 404 when the user may not know it exists, 403
-    when ``may`` (a rule from ``partnership.permissions``) says they may not act on it."""
-    problem = _problem_or_404(request, public_id)
-    if not may(request.user, problem):
-        raise PermissionDenied
-    return problem
 
 
 def _render_problem(request, problem, *, status=200, **bound):
@@ -105,7 +88,7 @@ def problem_list(request):
 @require_GET
 def problem_detail(request, public_id):
     """Who sees it, who does what by when, linked initiatives, status history, actions."""
-    return _render_problem(request, _problem_or_404(request, public_id))
+    return _render_problem(request, permissions.problem_for_user(request, public_id, "view"))
 
 
 @login_required
@@ -116,7 +99,8 @@ def problem_create(request):
     if not permissions.can_record_problem(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    form = forms.ProblemForm(data, organizations=list(acting_organizations(request.user)))
+    organizations = list(permissions.organizations_recording_for(request.user))
+    form = forms.ProblemForm(data, organizations=organizations)
     context = {"form": form}
     if data is None:
         return render(request, "partnership/problem_form.html", context)
@@ -151,7 +135,7 @@ def problem_create(request):
 def problem_edit(request, public_id):
     """Correct a problem (its recording organisation's members, coordinators); a save on top
     of a newer change is refused with the input kept."""
-    problem = _problem_for(request, public_id, permissions.can_edit_problem)
+    problem = permissions.problem_for_user(request, public_id, "edit")
     data = request.POST if request.method == "POST" else None
     form = forms.ProblemEditForm(data, instance=problem)
     context = {"form": form, "problem": problem}
@@ -176,7 +160,7 @@ def problem_edit(request, public_id):
 @login_required
 @require_POST
 def problem_archive(request, public_id):
-    problem = _problem_for(request, public_id, permissions.can_edit_problem)
+    problem = permissions.problem_for_user(request, public_id, "edit")
     if services.problem_archive(problem=problem, actor=request.user):
         messages.success(
             request,
@@ -193,7 +177,7 @@ def problem_archive(request, public_id):
 @login_required
 @require_POST
 def problem_restore(request, public_id):
-    problem = _problem_for(request, public_id, permissions.can_edit_problem)
+    problem = permissions.problem_for_user(request, public_id, "edit")
     if services.problem_restore(problem=problem, actor=request.user):
         messages.success(request, _("The problem has been restored."))
     else:
@@ -205,7 +189,7 @@ def problem_restore(request, public_id):
 @require_POST
 def problem_endorse(request, public_id):
     """The "we see this too" for one of the user's organisations, with an optional note."""
-    problem = _problem_for(request, public_id, permissions.can_endorse)
+    problem = permissions.problem_for_user(request, public_id, "endorse")
     organizations = permissions.organizations_endorsing_for(request.user, problem)
     form = forms.EndorseForm(request.POST, organizations=organizations)
     if form.is_valid():
@@ -227,7 +211,7 @@ def problem_endorse(request, public_id):
 @require_POST
 def problem_take_responsibility(request, public_id):
     """An organisation commits as lead or supporting partner: what it will do, by when."""
-    problem = _problem_for(request, public_id, permissions.can_take_responsibility)
+    problem = permissions.problem_for_user(request, public_id, "take_responsibility")
     organizations = permissions.organizations_responsible_for(request.user, problem)
     form = forms.ResponsibilityForm(request.POST, organizations=organizations)
     if form.is_valid():
@@ -247,7 +231,7 @@ def problem_take_responsibility(request, public_id):
 @require_POST
 def problem_change_status(request, public_id):
     """Open → being addressed → resolved or dismissed (with an outcome), or reopen."""
-    problem = _problem_for(request, public_id, permissions.can_change_problem_status)
+    problem = permissions.problem_for_user(request, public_id, "change_status")
     form = forms.StatusForm(request.POST, problem=problem)
     if form.is_valid():
         try:
@@ -265,7 +249,7 @@ def problem_change_status(request, public_id):
 def problem_link_initiative(request, public_id):
     """Link an initiative that addresses the problem (see
     ``permissions.can_link_initiative_to_problem``)."""
-    problem = _problem_for(request, public_id, permissions.can_link_initiatives)
+    problem = permissions.problem_for_user(request, public_id, "link_initiatives")
     initiatives = selectors.initiatives_to_link(problem=problem, user=request.user)
     form = forms.LinkInitiativeForm(request.POST, initiatives=initiatives)
     if form.is_valid():
@@ -289,14 +273,8 @@ def problem_link_initiative(request, public_id):
 @login_required
 @require_POST
 def problem_unlink_initiative(request, public_id, initiative_id):
-    problem = _problem_or_404(request, public_id)
-    initiative = next(
-        (i for i in problem.visible_initiatives if i.public_id == initiative_id), None
-    )
-    if initiative is None:
-        raise Http404
-    if not permissions.can_link_initiative_to_problem(request.user, problem, initiative):
-        raise PermissionDenied
+    problem = permissions.problem_for_user(request, public_id, "view")
+    initiative = permissions.linked_initiative_for_user(request, problem, initiative_id)
     services.initiative_problem_unlink(initiative=initiative, problem=problem, actor=request.user)
     messages.success(
         request,
@@ -309,7 +287,7 @@ def problem_unlink_initiative(request, public_id, initiative_id):
 @login_required
 @require_GET
 def problem_history(request, public_id):
-    problem = _problem_for(request, public_id, lambda u, p: permissions.can_see_problem_details(u))
+    problem = permissions.problem_for_user(request, public_id, "see_details")
     history = selectors.problem_history(problem=problem, page_number=request.GET.get("page"))
     return render(
         request, "partnership/problem_history.html", {"problem": problem, "history": history}
@@ -365,7 +343,7 @@ def problem_digest(request):
 @login_required
 @require_GET
 def walk_list(request):
-    if not is_partner(request.user):
+    if not permissions.can_see_walks(request.user):
         raise PermissionDenied
     page = CappedCountPaginator(selectors.walk_list(), PROBLEM_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -377,22 +355,11 @@ def walk_list(request):
     )
 
 
-def _walk_or_404(request, public_id):
-    walk = (
-        SafetyWalk.objects.filter(public_id=public_id)
-        .select_related("area", "organization", "imported_by")
-        .first()
-    )
-    if walk is None or not permissions.can_see_walk(request.user, walk):
-        raise Http404
-    return walk
-
-
 @login_required
 @require_GET
 def walk_detail(request, public_id):
     """A confirmed walk's findings and their status (a draft goes to its preview)."""
-    walk = _walk_or_404(request, public_id)
+    walk = permissions.walk_for_user(request, public_id, "view")
     if walk.confirmed_at is None:
         return redirect("problems:walk_preview", public_id=walk.public_id)
     findings = selectors.walk_findings(walk=walk, user=request.user)
@@ -435,7 +402,7 @@ def walk_import(request):
     form = forms.WalkUploadForm(
         request.POST or None,
         request.FILES or None,
-        organizations=list(acting_organizations(request.user)),
+        organizations=list(permissions.organizations_recording_for(request.user)),
     )
     if request.method == "GET":
         return render(request, "partnership/walk_import.html", _import_context(form))
@@ -457,7 +424,7 @@ def walk_import(request):
 @require_GET
 def walk_preview(request, public_id):
     """Every row of a valid upload, before anything is imported."""
-    walk = _walk_or_404(request, public_id)
+    walk = permissions.walk_for_user(request, public_id, "view")
     if walk.confirmed_at is not None:
         return redirect("problems:walk_detail", public_id=walk.public_id)
     rows = csv_import.preview_rows(walk.rows)
@@ -468,7 +435,7 @@ def walk_preview(request, public_id):
 @require_POST
 def walk_confirm(request, public_id):
     """Import the previewed rows (the rows kept on the server, never re-posted ones)."""
-    walk = _walk_or_404(request, public_id)
+    walk = permissions.walk_for_user(request, public_id, "view")
     try:
         walk = services.walk_confirm(walk=walk, actor=request.user)
     except ValidationError as error:

@@ -1,4 +1,8 @@
 // The report's "Print" button (progressive: without JavaScript the browser's own print works).
-document.querySelectorAll("[data-print]").forEach((button) => {
-  button.addEventListener("click", () => window.print());
-});
+(function () {
+  "use strict";
+
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+})();

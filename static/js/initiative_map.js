@@ -9,55 +9,39 @@
  *
  * Detail page (#initiative-place-map): the initiative's point and its areas, from the
  * json_script element #initiative-place.
+ *
+ * Both start from the shared base map (base_map.js): tiles, centre, zoom, keyboard.
  */
 (function () {
   "use strict";
 
-  if (!window.L) {
+  if (!window.PortalMap) {
     return;
   }
 
-  var AREA_STYLE = { color: "#0b5a8c", weight: 2, fillOpacity: 0.06, interactive: false };
-
-  function baseMap(element) {
-    var data = element.dataset;
-    var center = data.center.split(",").map(Number);
-    // maxZoom on the map itself: without a tile layer (offline) clustering still needs it.
-    var map = L.map(element, {
-      center: center,
-      zoom: Number(data.zoom),
-      keyboard: true,
-      maxZoom: 19,
-    });
-    if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
-    }
-    return map;
-  }
+  const AREA_STYLE = { color: "#0b5a8c", weight: 2, fillOpacity: 0.06, interactive: false };
 
   function showAreas(map, geojson) {
     return L.geoJSON(geojson, {
       style: AREA_STYLE,
-      filter: function (feature) {
-        return feature.geometry && feature.geometry.type !== "Point";
-      },
+      filter: (feature) => feature.geometry && feature.geometry.type !== "Point",
     }).addTo(map);
   }
 
   function popupContent(properties, labels) {
-    var box = document.createElement("div");
-    var link = document.createElement("a");
+    const box = document.createElement("div");
+    const link = document.createElement("a");
     link.href = properties.url;
     link.textContent = properties.title;
-    var title = document.createElement("p");
+    const title = document.createElement("p");
     title.className = "map-popup__title";
     title.appendChild(link);
     box.appendChild(title);
-    var facts = document.createElement("p");
+    const facts = document.createElement("p");
     facts.textContent = properties.organization + " · " + properties.status;
     box.appendChild(facts);
     if (properties.approximate) {
-      var note = document.createElement("p");
+      const note = document.createElement("p");
       note.className = "meta";
       note.textContent = labels.approximate;
       box.appendChild(note);
@@ -65,8 +49,8 @@
     return box;
   }
 
-  function clusterIcon(count, labels) {
-    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+  function clusterIcon(count) {
+    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
     return L.divIcon({
       html: "<span>" + count + "</span>",
       className: "map-cluster map-cluster--" + size,
@@ -75,36 +59,34 @@
   }
 
   function labelCluster(marker, count, labels) {
-    var icon = marker.getElement && marker.getElement();
+    const icon = marker.getElement && marker.getElement();
     if (icon) {
       icon.setAttribute("aria-label", count + " " + labels.count);
     }
   }
 
   function listMap(element) {
-    var data = element.dataset;
-    var labels = {
+    const data = element.dataset;
+    const labels = {
       count: data.labelCount,
       status: data.labelStatus,
       more: data.labelMore,
       approximate: data.labelApproximate,
       error: data.labelError,
     };
-    var status = document.getElementById("map-status");
+    const status = document.getElementById("map-status");
     document.getElementById("map-section").hidden = false;
-    var map = baseMap(element);
-    var markers = L.markerClusterGroup({
+    const map = PortalMap.create(element);
+    const markers = L.markerClusterGroup({
       showCoverageOnHover: false,
-      iconCreateFunction: function (cluster) {
-        return clusterIcon(cluster.getChildCount(), labels);
-      },
+      iconCreateFunction: (cluster) => clusterIcon(cluster.getChildCount()),
     });
     markers.on("animationend spiderfied", labelClusters);
     map.addLayer(markers);
-    var serverClusters = L.layerGroup().addTo(map);
+    const serverClusters = L.layerGroup().addTo(map);
 
     function labelClusters() {
-      map.eachLayer(function (layer) {
+      map.eachLayer((layer) => {
         if (layer.getChildCount) {
           labelCluster(layer, layer.getChildCount(), labels);
         }
@@ -112,32 +94,28 @@
     }
 
     fetch(data.areasUrl)
-      .then(function (response) {
-        return response.ok ? response.json() : null;
-      })
-      .then(function (geojson) {
+      .then((response) => (response.ok ? response.json() : null))
+      .then((geojson) => {
         if (geojson) {
           showAreas(map, geojson).bringToBack();
         }
       })
-      .catch(function () {});
+      .catch(() => {});
 
     // The page's filters, without its page number.
-    var query = new URLSearchParams(window.location.search);
+    const query = new URLSearchParams(window.location.search);
     query.delete("page");
-    var complete = false;
-    var pending = null;
+    let complete = false;
+    let pending = null;
 
     function load(withBounds) {
-      var params = new URLSearchParams(query);
+      const params = new URLSearchParams(query);
       if (withBounds) {
-        var b = map.getBounds();
+        const b = map.getBounds();
         params.set(
           "bbox",
           [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
-            .map(function (v) {
-              return Math.max(-180, Math.min(180, v)).toFixed(5);
-            })
+            .map((v) => Math.max(-180, Math.min(180, v)).toFixed(5))
             .join(",")
         );
       }
@@ -149,16 +127,14 @@
         signal: pending.signal,
         headers: { Accept: "application/geo+json" },
       })
-        .then(function (response) {
+        .then((response) => {
           if (!response.ok) {
             throw new Error(response.status);
           }
           return response.json();
         })
-        .then(function (collection) {
-          show(collection, !withBounds);
-        })
-        .catch(function (error) {
+        .then((collection) => show(collection, !withBounds))
+        .catch((error) => {
           if (error.name !== "AbortError") {
             status.textContent = labels.error;
           }
@@ -169,21 +145,19 @@
       markers.clearLayers();
       serverClusters.clearLayers();
       complete = Boolean(collection.complete);
-      var points = [];
-      collection.features.forEach(function (feature) {
-        var c = feature.geometry.coordinates;
-        var latlng = L.latLng(c[1], c[0]);
+      const points = [];
+      for (const feature of collection.features) {
+        const c = feature.geometry.coordinates;
+        const latlng = L.latLng(c[1], c[0]);
         points.push(latlng);
-        var p = feature.properties;
+        const p = feature.properties;
         if (p.cluster) {
-          var marker = L.marker(latlng, {
-            icon: clusterIcon(p.count, labels),
+          const marker = L.marker(latlng, {
+            icon: clusterIcon(p.count),
             keyboard: true,
             title: p.count + " " + labels.count,
           });
-          marker.on("click", function () {
-            map.setView(latlng, Math.min(map.getZoom() + 2, 18));
-          });
+          marker.on("click", () => map.setView(latlng, Math.min(map.getZoom() + 2, 18)));
           serverClusters.addLayer(marker);
           labelCluster(marker, p.count, labels);
         } else {
@@ -193,7 +167,7 @@
             )
           );
         }
-      });
+      }
       if (collection.clustered) {
         status.textContent = labels.more;
       } else {
@@ -205,7 +179,7 @@
       labelClusters();
     }
 
-    map.on("moveend", function () {
+    map.on("moveend", () => {
       if (!complete) {
         load(true);
       }
@@ -214,34 +188,34 @@
   }
 
   function placeMap(element) {
-    var source = document.getElementById("initiative-place");
+    const source = document.getElementById("initiative-place");
     if (!source) {
       return;
     }
-    var place = JSON.parse(source.textContent);
+    const place = JSON.parse(source.textContent);
     element.hidden = false;
-    var map = baseMap(element);
-    var layers = [];
+    const map = PortalMap.create(element);
+    const layers = [];
     if (place.areas.length) {
       layers.push(showAreas(map, { type: "FeatureCollection", features: place.areas }));
     }
     if (place.point) {
-      var marker = L.marker(place.point, { alt: place.title, title: place.title, keyboard: false });
+      const marker = L.marker(place.point, { alt: place.title, title: place.title, keyboard: false });
       layers.push(marker.addTo(map));
     }
     if (layers.length) {
-      var bounds = L.featureGroup(layers).getBounds();
+      const bounds = L.featureGroup(layers).getBounds();
       if (bounds.isValid()) {
         map.fitBounds(bounds, { maxZoom: 16, padding: [10, 10] });
       }
     }
   }
 
-  var list = document.getElementById("initiative-map");
+  const list = document.getElementById("initiative-map");
   if (list && L.markerClusterGroup) {
     listMap(list);
   }
-  var detail = document.getElementById("initiative-place-map");
+  const detail = document.getElementById("initiative-place-map");
   if (detail) {
     placeMap(detail);
   }

@@ -2,38 +2,26 @@
  * Clicking the map (or dragging the marker) fills in the two fields; typing in the fields
  * moves the marker. Progressive enhancement: without JavaScript, or without Leaflet, the
  * fields are typed by hand, and they remain the keyboard's way to set the point.
+ * The map is the shared base map (base_map.js), kept inside the partnership's area.
  */
 (function () {
   "use strict";
 
-  var element = document.getElementById("point-picker");
-  var latitude = document.getElementById("id_latitude");
-  var longitude = document.getElementById("id_longitude");
-  if (!window.L || !element || !latitude || !longitude) {
+  const element = document.getElementById("point-picker");
+  const latitude = document.getElementById("id_latitude");
+  const longitude = document.getElementById("id_longitude");
+  if (!window.PortalMap || !element || !latitude || !longitude) {
     return;
   }
 
-  var data = element.dataset;
-  var bounds = data.bounds.split(",").map(Number); // south, west, north, east
+  const label = element.dataset.labelMarker;
   element.closest(".point-picker").hidden = false; // the help text goes with the map
-  var map = L.map(element, {
-    center: data.center.split(",").map(Number),
-    zoom: Number(data.zoom),
-    maxZoom: 19,
-    keyboard: true,
-    maxBounds: [
-      [bounds[0], bounds[1]],
-      [bounds[2], bounds[3]],
-    ],
-  });
-  if (data.tileUrl) {
-    L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
-  }
-  var marker = null;
+  const map = PortalMap.create(element, { keepInBounds: true });
+  let marker = null;
 
   // The fields accept a decimal comma (59,2712); so does this.
   function typed(input) {
-    var value = parseFloat(input.value.trim().replace(",", "."));
+    const value = parseFloat(input.value.trim().replace(",", "."));
     return isNaN(value) ? null : value;
   }
 
@@ -42,10 +30,8 @@
       marker.setLatLng([lat, lng]);
       return;
     }
-    marker = L.marker([lat, lng], { draggable: true, keyboard: false, title: data.labelMarker });
-    marker.on("dragend", function () {
-      fill(marker.getLatLng());
-    });
+    marker = L.marker([lat, lng], { draggable: true, keyboard: false, title: label });
+    marker.on("dragend", () => fill(marker.getLatLng()));
     marker.addTo(map);
   }
 
@@ -58,8 +44,8 @@
   }
 
   function fromFields() {
-    var lat = typed(latitude);
-    var lng = typed(longitude);
+    const lat = typed(latitude);
+    const lng = typed(longitude);
     if (lat === null || lng === null) {
       return;
     }
@@ -67,7 +53,7 @@
     map.panTo([lat, lng]);
   }
 
-  map.on("click", function (event) {
+  map.on("click", (event) => {
     place(event.latlng.lat, event.latlng.lng);
     fill(event.latlng);
   });

@@ -419,7 +419,7 @@ def test_filtered_list_query_count_does_not_grow_with_rows(client, member, organ
 
 def test_counting_stops_at_the_cap(resident, monkeypatch):
     """A broad search on a big database does not count every match (see bench_search)."""
-    from initiatives.pagination import CappedCountPaginator
+    from partnership.pagination import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "cap", 30)
     for index in range(40):

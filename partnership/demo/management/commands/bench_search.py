@@ -29,11 +29,11 @@ from django.db import connection
 
 from initiatives import selectors
 from initiatives.filters import InitiativeFilter
-from initiatives.pagination import CappedCountPaginator
 from initiatives.similar import similar_initiatives
 from initiatives.views import PAGE_SIZE
 from partnership.demo.scale import ACTIVITIES, PLACES, SCALE_SLUG, SUFFIXES
 from partnership.models import Area, Theme
+from partnership.pagination import CappedCountPaginator
 from stakeholders.models import User
 
 SEARCHES = [
