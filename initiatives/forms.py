@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
 from initiatives.selectors import PROBLEM_CHOICES
-from partnership.fields import CoordinateField, PointFormMixin
+from partnership.fields import CoordinateField, OrganizationChoiceMixin, PointFormMixin
 from partnership.models import Visibility
 
 # --- Finding initiatives ------------------------------------------------------------------------
@@ -17,7 +17,7 @@ from partnership.models import Visibility
 FUTURE_DATE = _("The date cannot be in the future. Post the update once it has happened.")
 
 
-class InitiativeUpdateForm(forms.ModelForm):
+class InitiativeUpdateForm(OrganizationChoiceMixin, forms.ModelForm):
     """A dated progress update, optionally changing the initiative's status. ``organizations``
     are those the user may post for (see ``permissions.organizations_posting_for``)."""
 
@@ -32,12 +32,7 @@ class InitiativeUpdateForm(forms.ModelForm):
     def __init__(self, *args, initiative: Initiative, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.initiative = initiative
-        organization = self.fields["organization"]
-        organization.queryset = organization.queryset.filter(pk__in=[o.pk for o in organizations])
-        organization.empty_label = None
-        if len(organizations) == 1:
-            organization.initial = organizations[0].pk
-            organization.widget = forms.HiddenInput()
+        self.offer_organizations(organizations)
         self.fields["happened_on"].initial = timezone.localdate()
         self.fields["new_status"].required = False
         self.fields["new_status"].choices = [
@@ -64,7 +59,7 @@ class InitiativeUpdateForm(forms.ModelForm):
 # --- Asking to join as a partner organisation ----------------------------------------------------
 
 
-class JoinRequestForm(forms.ModelForm):
+class JoinRequestForm(OrganizationChoiceMixin, forms.ModelForm):
     """Ask to join for one of ``organizations`` (see
     ``permissions.organizations_requesting_to_join``)."""
 
@@ -80,18 +75,7 @@ class JoinRequestForm(forms.ModelForm):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        organization = self.fields["organization"]
-        organization.queryset = organization.queryset.filter(pk__in=[o.pk for o in organizations])
-        organization.empty_label = None
-        organization.label = _("Ask on behalf of")
-        self.only_organization = organizations[0] if len(organizations) == 1 else None
-        if self.only_organization is not None:
-            organization.initial = self.only_organization.pk
-            organization.widget = forms.HiddenInput()
-            organization.required = False
-
-    def clean_organization(self):
-        return self.cleaned_data.get("organization") or self.only_organization
+        self.offer_organizations(organizations, _("Ask on behalf of"))
 
     def validate_constraints(self, exclude=None):
         """A second waiting request is reported by the service, with the organisation named."""

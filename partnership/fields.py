@@ -57,15 +57,27 @@ class PointFormMixin:
             self.add_error(missing, _("Give both latitude and longitude, or neither."))
 
 
-def organization_field(form, name: str, organizations, label) -> None:
-    """One of ``organizations``; hidden (and preset) when there is only one."""
-    field = form.fields[name]
-    field.queryset = field.queryset.model.objects.filter(pk__in=[o.pk for o in organizations])
-    field.queryset = field.queryset.order_by("name")
-    field.empty_label = None
-    field.label = label
-    form.only_organization = organizations[0] if len(organizations) == 1 else None
-    if form.only_organization is not None:
-        field.initial = form.only_organization.pk
-        field.widget = forms.HiddenInput()
-        field.required = False  # ``clean_organization`` fills it in
+class OrganizationChoiceMixin:
+    """ "Choose one of your organisations": for a form whose ``organization`` field may offer
+    only the organisations the view allows (``acting_organizations(user)`` or an app rule
+    such as ``organizations_posting_for``). With one, the field is hidden and preset, and an
+    empty answer means that one. Call :meth:`offer_organizations` from ``__init__``."""
+
+    only_organization = None
+
+    def offer_organizations(self, organizations, label=None) -> None:
+        field = self.fields["organization"]
+        field.queryset = field.queryset.model.objects.filter(
+            pk__in=[o.pk for o in organizations]
+        ).order_by("name")
+        field.empty_label = None
+        if label is not None:
+            field.label = label
+        self.only_organization = organizations[0] if len(organizations) == 1 else None
+        if self.only_organization is not None:
+            field.initial = self.only_organization.pk
+            field.widget = forms.HiddenInput()
+            field.required = False  # ``clean_organization`` fills it in
+
+    def clean_organization(self):
+        return self.cleaned_data.get("organization") or self.only_organization

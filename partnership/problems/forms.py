@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnership.fields import CoordinateField, PointFormMixin, organization_field
+from partnership.fields import CoordinateField, OrganizationChoiceMixin, PointFormMixin
 from partnership.models import Area, Visibility, Weekday
 from partnership.problems import csv_import
 from partnership.problems.models import (
@@ -20,7 +20,7 @@ from partnership.problems.models import (
 from stakeholders.models import Organization
 
 
-class ProblemForm(PointFormMixin, forms.ModelForm):
+class ProblemForm(OrganizationChoiceMixin, PointFormMixin, forms.ModelForm):
     """Record a problem. ``organizations`` are those the user may record for
     (``permissions.organizations_recording_for``). The point is optional: typed
     coordinates, or a click on the map that fills them in."""
@@ -77,7 +77,7 @@ class ProblemForm(PointFormMixin, forms.ModelForm):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        organization_field(self, "organization", organizations, _("Recorded by"))
+        self.offer_organizations(organizations, _("Recorded by"))
         self.fields["area"].queryset = Area.objects.order_by("name")
         self.fields["area"].empty_label = _("Choose an area")
         self.fields["weekdays"] = forms.TypedMultipleChoiceField(
@@ -102,9 +102,6 @@ class ProblemForm(PointFormMixin, forms.ModelForm):
 
     def fieldsets(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
-
-    def clean_organization(self):
-        return self.cleaned_data.get("organization") or self.only_organization
 
     def clean_observed_on(self):
         observed_on = self.cleaned_data.get("observed_on")
@@ -150,7 +147,7 @@ class ProblemEditForm(ProblemForm):
         return None
 
 
-class EndorseForm(forms.ModelForm):
+class EndorseForm(OrganizationChoiceMixin, forms.ModelForm):
     """ "We see this too", for one of ``organizations`` (see
     ``permissions.organizations_endorsing_for``), with an optional note."""
 
@@ -166,10 +163,7 @@ class EndorseForm(forms.ModelForm):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        organization_field(self, "organization", organizations, _("On behalf of"))
-
-    def clean_organization(self):
-        return self.cleaned_data.get("organization") or self.only_organization
+        self.offer_organizations(organizations, _("On behalf of"))
 
     def validate_constraints(self, exclude=None):
         """A second endorsement is refused by the service, with the organisation named."""
@@ -178,7 +172,7 @@ class EndorseForm(forms.ModelForm):
         """See ``validate_constraints``."""
 
 
-class ResponsibilityForm(forms.ModelForm):
+class ResponsibilityForm(OrganizationChoiceMixin, forms.ModelForm):
     """An organisation's commitment: lead or supporting, what it will do, by when, for one
     of ``organizations`` (see ``permissions.organizations_responsible_for``)."""
 
@@ -202,10 +196,7 @@ class ResponsibilityForm(forms.ModelForm):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        organization_field(self, "organization", organizations, _("Organisation"))
-
-    def clean_organization(self):
-        return self.cleaned_data.get("organization") or self.only_organization
+        self.offer_organizations(organizations, _("Organisation"))
 
     def clean_due_on(self):
         due_on = self.cleaned_data.get("due_on")
@@ -273,7 +264,7 @@ class LinkInitiativeForm(forms.Form):
 # --- Safety walks and surveys --------------------------------------------------------------------
 
 
-class WalkUploadForm(forms.ModelForm):
+class WalkUploadForm(OrganizationChoiceMixin, forms.ModelForm):
     """Upload a safety walk's or survey's findings (see ``csv_import``), for one of
     ``organizations`` (``permissions.organizations_recording_for``)."""
 
@@ -301,12 +292,9 @@ class WalkUploadForm(forms.ModelForm):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        organization_field(self, "organization", organizations, _("Imported for"))
+        self.offer_organizations(organizations, _("Imported for"))
         self.fields["area"].queryset = Area.objects.order_by("name")
         self.fields["held_on"].initial = timezone.localdate()
-
-    def clean_organization(self):
-        return self.cleaned_data.get("organization") or self.only_organization
 
     def clean_held_on(self):
         held_on = self.cleaned_data.get("held_on")
