@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import DateRangeField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Case, F, Func, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,13 @@ class InitiativeQuerySet(models.QuerySet):
         (today by default)."""
         on = on or timezone.localdate()
         return self.filter(status__in=Initiative.LIVE_STATUSES, period__contains=on)
+
+    def live_during(self, starts, ends=None):
+        """Planned or active, and running on some day from ``starts`` to ``ends`` (both
+        included; no end: from ``starts`` on). The dashboard's window, the similar lookup."""
+        return self.filter(
+            status__in=Initiative.LIVE_STATUSES, period__overlap=DateRange(starts, ends, "[]")
+        )
 
 
 class Initiative(LocatedModel, ArchivableModel):

@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import TrigramDistance, TrigramWordDistance
-from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import (
     Case,
     Exists,
@@ -147,10 +146,7 @@ def similar_initiatives(
 
     qualifying = (
         Initiative.objects.visible_to(user)
-        .filter(
-            status__in=Initiative.LIVE_STATUSES,
-            period__overlap=DateRange(starts_on, ends_on, "[]"),
-        )
+        .live_during(starts_on, ends_on)
         .filter(in_nested_area)
         .filter(about_the_same)
     )

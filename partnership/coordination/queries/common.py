@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -93,10 +92,7 @@ def live_initiatives(scope: Scope):
     """Live initiatives in the scope, in the ORM: ``LIVE_CONDITION`` with the scope's area
     (with sub-areas) and theme."""
     starts, ends = scope.window
-    queryset = Initiative.objects.active().filter(
-        status__in=Initiative.LIVE_STATUSES,
-        period__overlap=DateRange(starts, ends, "[]"),
-    )
+    queryset = Initiative.objects.active().live_during(starts, ends)
     if scope.area is not None:
         areas = Initiative.areas.through.objects.filter(
             initiative_id=OuterRef("pk"), area__in=Area.objects.with_descendants(scope.area)
