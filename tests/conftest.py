@@ -1,4 +1,4 @@
-"""The fixed cast every view is tested with (see STYLE.md), and browser set-up.
+"""The fixed cast every view is tested with (docs/architecture.md, "Tests"), and browser set-up.
 
 ``resident`` is anonymous; ``member`` and ``org_admin`` belong to ``organization``;
 ``outsider`` is a member of ``other_organization``; ``coordinator`` runs the partnership.
@@ -97,7 +97,7 @@ def coordinator_client(client, coordinator_with_mfa):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, never a downloaded browser (see docs/testing in README)."""
+    """Debian's Chromium, never a downloaded browser (the Makefile installs it with apt)."""
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
