@@ -89,7 +89,9 @@ def initiative_update_create(request, slug):
     initiative = permissions.initiative_for_user(request, slug, "post_update")
     organizations = permissions.organizations_posting_for(request.user, initiative)
     form = forms.InitiativeUpdateForm(
-        request.POST or None, initiative=initiative, organizations=organizations
+        request.POST if request.method == "POST" else None,
+        initiative=initiative,
+        organizations=organizations,
     )
     if initiative.archived_at is not None:
         messages.error(
@@ -169,7 +171,9 @@ def initiative_join(request, slug):
     similar-initiatives list on the register form too)."""
     initiative = permissions.initiative_for_user(request, slug, "request_to_join")
     organizations = permissions.organizations_requesting_to_join(request.user, initiative)
-    form = forms.JoinRequestForm(request.POST or None, organizations=organizations)
+    form = forms.JoinRequestForm(
+        request.POST if request.method == "POST" else None, organizations=organizations
+    )
     if form.is_bound and form.is_valid():
         try:
             services.join_request_create(

@@ -3,13 +3,23 @@
 Every email is a pair of templates, ``emails/<name>_subject.txt`` (one line) and
 ``emails/<name>_body.txt``, rendered with ``translation.override(language)`` so that a
 Swedish coordinator's action can email an English-speaking partner in English.
+
+The emails are plain text, so nothing in them is HTML-escaped: an organisation called
+"Test & Co" is "Test & Co" in the subject, never "Test &amp; Co". The templates are rendered
+with autoescaping off here, once for every email, rather than in each template.
 """
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context, engines
 from django.utils import translation
+
+
+def _render_plain_text(template_name: str, context: dict) -> str:
+    """Render one email template as plain text: the project's engine, without autoescaping."""
+    template = engines["django"].engine.get_template(template_name)
+    return template.render(Context(context, autoescape=False))
 
 
 def email_send(*, to: str, template: str, context: dict, language: str | None = None) -> None:
@@ -19,8 +29,8 @@ def email_send(*, to: str, template: str, context: dict, language: str | None = 
 
     def send() -> None:
         with translation.override(language):
-            subject = render_to_string(f"emails/{template}_subject.txt", context)
-            body = render_to_string(f"emails/{template}_body.txt", context)
+            subject = _render_plain_text(f"emails/{template}_subject.txt", context)
+            body = _render_plain_text(f"emails/{template}_body.txt", context)
         send_mail(" ".join(subject.split()), body, None, [to])
 
     transaction.on_commit(send)

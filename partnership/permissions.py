@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -103,7 +105,8 @@ def coordinator_required(view):
     Anonymous visitors are sent to log in; other users get 403. A coordinator without an
     authenticator app is sent to set one up first, with a message saying why: coordinators
     approve organisations and read everyone's history, so a stolen password must not be
-    enough.
+    enough. The set-up then takes them on to the page they opened (``next``; not for a
+    POST, whose URL cannot be opened).
     """
 
     @functools.wraps(view)
@@ -118,10 +121,13 @@ def coordinator_required(view):
                 request,
                 _(
                     "Coordinators must use two-factor authentication. Set up an "
-                    "authenticator app, then open the coordinator pages again."
+                    "authenticator app to continue."
                 ),
             )
-            return redirect("mfa_activate_totp")
+            setup_url = reverse("mfa_activate_totp")
+            if request.method in ("GET", "HEAD"):
+                setup_url += "?" + urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+            return redirect(setup_url)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Records the acting user and URL on every history event.
     "pghistory.middleware.HistoryMiddleware",
+    # A form sent back with errors answers 400, allauth's pages included.
+    "partnership.middleware.InvalidFormStatusMiddleware",
 ]
 
 ROOT_URLCONF = "partnership.urls"
@@ -155,7 +157,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Choosing a password by the emailed link logs you in (two-factor is still asked for); a new
+# organisation admin's first password lands on Mina sidor (stakeholders/adapters.py).
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
@@ -167,6 +171,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", "[Partnerskap mot brott] ")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Partnerskap mot brott")
+# How long a password confirmation (and, for setting up an authenticator app, the login
+# itself: stakeholders/mfa.py) lasts before sensitive changes ask again. Ten minutes: time
+# to install an authenticator app after logging in without typing the password twice.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Partnerskap mot brott <noreply@localhost>")

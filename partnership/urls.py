@@ -13,6 +13,7 @@ from initiatives.api import api
 from initiatives.sitemaps import SITEMAPS
 from partnership import views
 from partnership.problems import views as problem_views
+from stakeholders import mfa as stakeholders_mfa
 from stakeholders import views as stakeholders_views
 
 urlpatterns = [
@@ -50,6 +51,8 @@ urlpatterns += i18n_patterns(
     # --- Problems: the partners' register and the public "you said, we did" page ---
     path(_("problems/"), include("partnership.problems.urls")),
     path(_("you-said-we-did/"), problem_views.public_problems, name="public_problems"),
+    # allauth's set-up of an authenticator app, made one flow (stakeholders/mfa.py).
+    path("accounts/2fa/totp/activate/", stakeholders_mfa.activate_totp, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,6 +1,18 @@
 """allauth adapter: the portal's rules for accounts."""
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+# Set on the request when an account without a usable password gets its first one through
+# allauth's "set a new password" link: how a newly approved organisation's contact person
+# chooses their password (stakeholders.services.organization_approve emails that link).
+_FIRST_PASSWORD = "portal_first_password"
+
+
+def _is_first_password(request) -> bool:
+    """Whether this request gave an account its first password (see ``set_password``)."""
+    return getattr(request, _FIRST_PASSWORD, False)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -8,3 +20,40 @@ class AccountAdapter(DefaultAccountAdapter):
         """Open signup is closed: partners join through an invitation from their
         organisation's admin or a coordinator, never on their own."""
         return False
+
+    def set_password(self, user, password: str) -> None:
+        """An account made for a newly approved organisation's contact has no usable
+        password until they choose one by the emailed link; remember for the rest of the
+        request that this is their first, so that they are welcomed rather than told their
+        password "is now changed"."""
+        first = not user.has_usable_password()
+        super().set_password(user, password)
+        if first and self.request is not None:
+            setattr(self.request, _FIRST_PASSWORD, True)
+
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ) -> None:
+        """After a first password, one welcome instead of "password changed" followed by
+        "signed in as …" (with ``ACCOUNT_LOGIN_ON_PASSWORD_RESET`` they are logged in)."""
+        if _is_first_password(request):
+            if message_template == "account/messages/password_changed.txt":
+                message_template = "account/messages/first_password_set.txt"
+                message_context = {"logged_in": allauth_settings.LOGIN_ON_PASSWORD_RESET}
+            elif message_template == "account/messages/logged_in.txt":
+                return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def get_login_redirect_url(self, request) -> str:
+        """A new organisation admin logged in by choosing their first password starts on
+        Mina sidor, where their organisation and what to do next are; everyone else goes
+        where ``LOGIN_REDIRECT_URL`` says."""
+        if _is_first_password(request):
+            return reverse("my_pages")
+        return super().get_login_redirect_url(request)

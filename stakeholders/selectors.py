@@ -6,8 +6,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from partnership import site
 from partnership.history import history_page
@@ -43,12 +44,12 @@ def directory(*, user) -> QuerySet[Organization]:
 
 
 def organization_detail_queryset(*, user, with_contacts: bool) -> QuerySet[Organization]:
-    """One organisation's page: what it does, where, the initiatives the user may see and,
-    ``with_contacts`` (the view decides who may see them), the members sharing their
-    contact details, as ``shared_contacts``."""
+    """One organisation's page: what it does, where, the initiatives the user may see (each
+    with its ``timeline``, see :func:`_initiatives_with_timeline`) and, ``with_contacts``
+    (the view decides who may see them), the members sharing their contact details, as
+    ``shared_contacts``."""
     initiatives = (
-        _initiatives()
-        .visible_to(user)
+        _initiatives_with_timeline(_initiatives().visible_to(user))
         .prefetch_related("themes", "areas", "slots")
         .order_by("-starts_on", "title")
     )
@@ -65,6 +66,55 @@ def organization_detail_queryset(*, user, with_contacts: bool) -> QuerySet[Organ
         )
         prefetches.append(Prefetch("memberships", queryset=sharing, to_attr="shared_contacts"))
     return Organization.objects.approved().prefetch_related(*prefetches)
+
+
+def _initiatives_with_timeline(initiatives: QuerySet) -> QuerySet:
+    """Each initiative annotated with ``timeline``, where it stands today, from the model's
+    states:
+
+    - "running": live today (``Initiative.objects.live()``);
+    - "planned": planned or active (``LIVE_STATUSES``) and not started yet;
+    - "paused": paused and its period not over. A paused initiative is not running (a
+      "running now" heading would tell a resident they can join it this week), nor planned,
+      nor over (it may resume), so it gets its own group rather than a mark in another;
+    - "ended": completed, cancelled, or its period is over, whatever its status.
+    """
+    model = initiatives.model
+    today = timezone.localdate()
+    running = model.objects.live(on=today).filter(pk=OuterRef("pk"))
+    ended = Q(status__in=[model.Status.COMPLETED, model.Status.CANCELLED]) | Q(ends_on__lt=today)
+    return initiatives.annotate(
+        timeline=Case(
+            When(ended, then=Value("ended")),
+            When(status=model.Status.PAUSED, then=Value("paused")),
+            When(Exists(running), then=Value("running")),
+            default=Value("planned"),  # live statuses, starting after today
+        )
+    )
+
+
+@dataclass(frozen=True)
+class InitiativeTimeline:
+    """An organisation's initiatives by where they stand today (the organisation page)."""
+
+    running: list
+    planned: list
+    paused: list
+    ended: list
+
+
+def initiative_timeline(initiatives) -> InitiativeTimeline:
+    """Initiatives annotated by :func:`_initiatives_with_timeline` (the organisation page's
+    ``visible_initiatives``), grouped: running now newest start first, planned soonest start
+    first, paused newest start first, ended most recently ended first. No query."""
+    groups = {"running": [], "planned": [], "paused": [], "ended": []}
+    for initiative in initiatives:
+        groups[initiative.timeline].append(initiative)
+    groups["planned"].sort(key=lambda initiative: (initiative.starts_on, initiative.title))
+    groups["ended"].sort(
+        key=lambda initiative: initiative.ends_on or initiative.starts_on, reverse=True
+    )
+    return InitiativeTimeline(**groups)
 
 
 @dataclass(frozen=True)

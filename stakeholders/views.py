@@ -22,6 +22,12 @@ from stakeholders.models import Membership, Organization
 PAGE_SIZE = 30
 
 
+def _status(form) -> int:
+    """A form page's status: 400 when it shows a submission's errors (every form of the
+    portal answers so, to tell machines the submission failed), 200 otherwise."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 # --- Directory ---------------------------------------------------------------------------------
 
 
@@ -76,7 +82,11 @@ def organization_detail(request, slug):
     with_contacts = permissions.can_see_member_contacts(request.user)
     page = selectors.organization_detail_queryset(user=request.user, with_contacts=with_contacts)
     organization = permissions.organization_for_user(request, slug, "view", queryset=page)
-    context = {"organization": organization, "show_member_contacts": with_contacts}
+    context = {
+        "organization": organization,
+        "show_member_contacts": with_contacts,
+        "initiatives": selectors.initiative_timeline(organization.visible_initiatives),
+    }
     return render(request, "stakeholders/organization_detail.html", context)
 
 
@@ -99,7 +109,7 @@ def my_pages(request):
         "form": form,
         **site.my_pages.collect(user=request.user),  # e.g. requests to join waiting
     }
-    return render(request, "stakeholders/my_pages.html", context)
+    return render(request, "stakeholders/my_pages.html", context, status=_status(form))
 
 
 @never_cache
@@ -134,7 +144,8 @@ def my_account_delete(request):
             messages.success(request, _("Your account is deleted."))
             return redirect("home")
     blocking = selectors.sole_admin_organizations(user=request.user)
-    return render(request, "stakeholders/account_delete.html", {"form": form, "blocking": blocking})
+    context = {"form": form, "blocking": blocking}
+    return render(request, "stakeholders/account_delete.html", context, status=_status(form))
 
 
 # --- Applications -------------------------------------------------------------------------------
@@ -143,7 +154,7 @@ def my_account_delete(request):
 @require_http_methods(["GET", "POST"])
 def organization_apply(request):
     """Anyone may apply for a new organisation to join; a coordinator decides."""
-    form = forms.OrganizationApplicationForm(request.POST or None)
+    form = forms.OrganizationApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_apply(data=form.cleaned_data, language=translation.get_language())
@@ -151,7 +162,9 @@ def organization_apply(request):
             form.add_error(None, error)
         else:
             return redirect("stakeholders:apply_done")
-    return render(request, "stakeholders/organization_apply.html", {"form": form})
+    return render(
+        request, "stakeholders/organization_apply.html", {"form": form}, status=_status(form)
+    )
 
 
 @require_GET
@@ -191,7 +204,10 @@ def _error_messages(request, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def organization_profile_edit(request, slug):
     organization = permissions.organization_for_user(request, slug, "manage")
-    form = forms.OrganizationProfileForm(request.POST or None, instance=organization)
+    form = forms.OrganizationProfileForm(
+        request.POST if request.method == "POST" else None, instance=organization
+    )
+    status = _status(form)
     if form.is_bound and form.is_valid():
         try:
             services.organization_profile_update(
@@ -204,6 +220,7 @@ def organization_profile_edit(request, slug):
             organization.refresh_from_db(fields=["version"])
             form.keep_input_for_version(organization.version)
             form.add_error(None, error)
+            status = 409  # saved on top of a newer change, as for initiatives and problems
         else:
             messages.success(request, _("The profile has been saved."))
             return redirect("stakeholders:profile", slug=organization.slug)
@@ -211,10 +228,11 @@ def organization_profile_edit(request, slug):
         request,
         "stakeholders/organization_profile_form.html",
         {"organization": organization, "form": form},
+        status=status,
     )
 
 
-def _members_page(request, organization: Organization, invite_form=None):
+def _members_page(request, organization: Organization, invite_form=None, status=200):
     can_manage = permissions.can_manage_organization(request.user, organization)
     context = {
         "organization": organization,
@@ -225,7 +243,7 @@ def _members_page(request, organization: Organization, invite_form=None):
     if can_manage:
         context["invitations"] = selectors.organization_open_invitations(organization=organization)
         context["invite_form"] = invite_form or forms.InvitationForm()
-    return render(request, "stakeholders/organization_members.html", context)
+    return render(request, "stakeholders/organization_members.html", context, status=status)
 
 
 @login_required
@@ -258,7 +276,7 @@ def invitation_create(request, slug):
                 _("An invitation has been sent to %(email)s.") % form.cleaned_data,
             )
             return redirect("stakeholders:members", slug=organization.slug)
-    return _members_page(request, organization, invite_form=form)
+    return _members_page(request, organization, invite_form=form, status=400)
 
 
 def _member_action(request, slug, form_class, choices, act, done: str):
@@ -378,10 +396,14 @@ def invitation_accept(request, token):
         return render(request, "stakeholders/invitation_login.html", context)
     form = None
     if user is None:
-        form = forms.InvitationAccountForm(request.POST or None, email=invitation.email)
+        form = forms.InvitationAccountForm(
+            request.POST if request.method == "POST" else None, email=invitation.email
+        )
     if request.method == "POST" and (form is None or form.is_valid()):
         return _invitation_accept_post(request, token, user, form)
-    return render(request, "stakeholders/invitation_accept.html", {**context, "form": form})
+    context["form"] = form
+    status = _status(form) if form is not None else 200
+    return render(request, "stakeholders/invitation_accept.html", context, status=status)
 
 
 def _invitation_accept_post(request, token, user, form):

@@ -260,7 +260,9 @@ def coordinator_organization_decide(request, slug, decision):
     if needs_reason:
         form = stakeholder_forms.DecisionReasonForm(request.POST)
         if not form.is_valid():
-            return _render_coordinator_organization(request, organization, reason_form=form)
+            return _render_coordinator_organization(
+                request, organization, reason_form=form, status=400
+            )
         kwargs["reason"] = form.cleaned_data["reason"]
     try:
         service(**kwargs)

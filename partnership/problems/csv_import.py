@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -189,6 +190,30 @@ def _dialect(text: str) -> str:
     return max([";", ",", "\t"], key=first.count)
 
 
+def _read_table(text: str) -> tuple[list[list[str]], str | None]:
+    """The rows of the file, or the rows read so far and why the next one cannot be read.
+
+    The csv module's own error text is English and technical ("field larger than field
+    limit (131072)"), so the user gets ours, naming the row (the header is row 1)."""
+    table: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
+    try:
+        for row in reader:
+            table.append(row)
+    except csv.Error as error:
+        line = len(table) + 1
+        if "field limit" in str(error):
+            return table, _(
+                "Row %(line)s cannot be read: it has a cell longer than %(limit)s characters. "
+                "Check that every quotation mark in the row is closed, and shorten the text."
+            ) % {"line": line, "limit": number_format(csv.field_size_limit(), force_grouping=True)}
+        return table, _(
+            "Row %(line)s cannot be read as CSV. Check its quotation marks and separators, "
+            "or start again from the template."
+        ) % {"line": line}
+    return table, None
+
+
 def parse_findings(uploaded) -> ParsedFile:
     """Read and check an uploaded file (any file-like object with ``read``); never raises
     for bad input."""
@@ -207,11 +232,9 @@ def parse_findings(uploaded) -> ParsedFile:
     if not text.strip():
         result.file_errors.append(_("The file is empty."))
         return result
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
-        table = list(reader)
-    except csv.Error as error:
-        result.file_errors.append(_("The file cannot be read as CSV: %(error)s") % {"error": error})
+    table, problem = _read_table(text)
+    if problem:
+        result.file_errors.append(problem)
         return result
     header = [_HEADERS.get(" ".join(h.lower().replace("_", " ").split())) for h in table[0]]
     missing = [c for c in COLUMNS if c.required and c.key not in header]

@@ -400,8 +400,8 @@ def walk_import(request):
     if not permissions.can_import_walk(request.user):
         raise PermissionDenied
     form = forms.WalkUploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         organizations=list(permissions.organizations_recording_for(request.user)),
     )
     if request.method == "GET":

@@ -4,6 +4,7 @@ role, and the history of an organisation. Every action is tried by every role.""
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from initiatives.models import Initiative
 from stakeholders import services
@@ -34,7 +35,8 @@ def _page(name, organization):
 def test_a_coordinator_without_mfa_is_sent_to_set_it_up(client, coordinator, organization, name):
     client.force_login(coordinator)
     response = client.get(_page(name, organization), follow=True)
-    assert response.redirect_chain[0][0] == en("mfa_activate_totp")
+    set_up = en("mfa_activate_totp") + "?" + urlencode({"next": _page(name, organization)})
+    assert response.redirect_chain[0][0] == set_up
     assert "Coordinators must use two-factor authentication" in response.text
 
 
@@ -182,7 +184,7 @@ def test_a_suspension_needs_a_reason_shown_next_to_the_field(client, coordinator
     response = client.post(
         en("coordinator:decide", slug=target.slug, decision="suspend"), {"reason": ""}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This field is required." in response.text
     target.refresh_from_db()
     assert target.status == "approved"

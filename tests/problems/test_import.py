@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from partnership.problems import csv_import as problem_import
 from partnership.problems.models import Problem, SafetyWalk
@@ -197,3 +198,40 @@ def test_parse_never_raises_on_garbage():
     for data in [b"\xff\xfe\x00", b'"unterminated\n', b"a;b\n" * 3, "å;ä;ö\n1;2;3".encode()]:
         parsed = problem_import.parse_findings(BytesIO(data))
         assert not parsed.is_valid
+
+
+def test_unreadable_row_gets_our_message_not_pythons(client, member, vocabulary, monkeypatch):
+    """A cell beyond the csv module's field limit (an unclosed quotation mark swallowing the
+    rest of the file, or pasted text), and any other error of the csv module: the page names
+    the row in the user's language, without Python's English error text."""
+    client.force_login(member)
+    huge = "x" * 200_000
+    content = f'{HEADER}\nOK-rad;Beskrivning;Vårby gård centrum;Belysning\n"Lång;{huge}\n'
+    with translation.override("sv"):
+        swedish_import = reverse("problems:walk_import")
+    response = client.post(
+        swedish_import,
+        {
+            "title": "Trygghetsvandring hösten",
+            "source": "safety_walk",
+            "held_on": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+            "visibility": "partners",
+            "file": SimpleUploadedFile("vandring.csv", content.encode(), content_type="text/csv"),
+        },
+    )
+    _nothing_saved()
+    assert "Rad 3 går inte att läsa: en cell är längre än 131" in response.text
+    assert "field larger than field limit" not in response.text
+    assert "Filen kan inte läsas som CSV" not in response.text
+
+    # Python 3.13's reader raises nothing else on any input; older ones did ("line contains
+    # NUL"), and a later one may again.
+    def reader_failing_on_row_2(*args, **kwargs):
+        yield ["rubrik", "beskrivning", "område", "teman"]
+        raise problem_import.csv.Error("line contains NUL")
+
+    monkeypatch.setattr(problem_import.csv, "reader", reader_failing_on_row_2)
+    text = _upload(client, VALID.encode()).text
+    _nothing_saved()
+    assert "Row 2 cannot be read as CSV. Check its quotation marks" in text
+    assert "NUL" not in text

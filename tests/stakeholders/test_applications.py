@@ -116,7 +116,7 @@ def test_a_duplicate_name_in_any_case_is_an_error_next_to_the_field(
 ):
     data = {**application_data, "name": organization.name.upper()}
     response = resident.post(en("stakeholders:apply"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "An organisation with this name is already" in response.text
     assert 'value="Sara.Lind@Example.org"' in response.text, "the rest of the input is kept"
     assert Organization.objects.filter(name__iexact=organization.name).count() == 1
@@ -139,7 +139,7 @@ def test_a_duplicate_name_that_slips_past_the_form_is_refused_by_the_database(
 
 def test_missing_fields_are_errors_and_nothing_is_created(resident):
     response = resident.post(en("stakeholders:apply"), {"name": "Ny förening"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors.keys() >= {"kind", "contact_name", "contact_email"}
     assert 'value="Ny förening"' in response.text
     assert not Organization.objects.exists()
@@ -239,7 +239,7 @@ def test_rejection_needs_a_reason_and_emails_it(
     reject = en("coordinator:decide", slug=applying.slug, decision="reject")
 
     response = client.post(reject, {"reason": "   "})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This field is required." in response.text
     applying.refresh_from_db()
     assert applying.status == Organization.Status.PENDING
