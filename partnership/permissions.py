@@ -55,11 +55,11 @@ def partner_organization_ids(user: User) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_partner_organization_ids", None)
     if cached is None:
-        approved = _organization_model().objects.approved()
+        # A join on the organisation's status, as before the move: this runs on every
+        # request (the context processor), so no subquery.
+        approved = _organization_model().approved_q("organization__")
         cached = frozenset(
-            user.memberships.filter(organization__in=approved).values_list(
-                "organization_id", flat=True
-            )
+            user.memberships.filter(approved).values_list("organization_id", flat=True)
         )
         user._partner_organization_ids = cached
     return cached
