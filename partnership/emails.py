@@ -9,8 +9,10 @@ The emails are plain text, so nothing in them is HTML-escaped: an organisation c
 with autoescaping off here, once for every email, rather than in each template.
 """
 
+from collections.abc import Sequence
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context, engines
 from django.utils import translation
@@ -22,8 +24,16 @@ def _render_plain_text(template_name: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False))
 
 
-def email_send(*, to: str, template: str, context: dict, language: str | None = None) -> None:
-    """Queue one email to ``to``; it leaves only if the surrounding transaction commits."""
+def email_send(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str | None = None,
+    attachments: Sequence[tuple[str, str | bytes, str]] = (),
+) -> None:
+    """Queue one email to ``to``; it leaves only if the surrounding transaction commits.
+    ``attachments`` are (file name, content, MIME type), e.g. a calendar invitation."""
     language = language or settings.LANGUAGE_CODE
     context = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, **context}
 
@@ -31,6 +41,9 @@ def email_send(*, to: str, template: str, context: dict, language: str | None = 
         with translation.override(language):
             subject = _render_plain_text(f"emails/{template}_subject.txt", context)
             body = _render_plain_text(f"emails/{template}_body.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [to])
+        message = EmailMessage(" ".join(subject.split()), body, None, [to])
+        for name, content, mimetype in attachments:
+            message.attach(name, content, mimetype)
+        message.send()
 
     transaction.on_commit(send)

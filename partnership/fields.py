@@ -1,14 +1,45 @@
 """Form fields and mixins shared by every app's forms: a typed coordinate with the
-partnership's bounds, and "one of your organisations"."""
+partnership's bounds, a date within sane years, "one of your organisations", and keeping a
+refused stale edit's input."""
+
+import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+
+from partnership.widgets import DateInput
 
 OUTSIDE_BOUNDS = _(
     "This point is outside the partnership's area (latitude %(south)s–%(north)s, "
     "longitude %(west)s–%(east)s)."
 )
+
+
+# The dates a form accepts. A date beyond these is a typo (9999-12-31), and one the database
+# cannot always hold: an initiative's period ends the day after its last day, and the year
+# 10000 cannot be read back.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+DATE_OUT_OF_RANGE = _("Enter a date from 1900 to 2100.")
+
+
+class BoundedDateField(forms.DateField):
+    """A date typed or picked (``<input type="date">``, ISO format), from ``DATE_MIN`` to
+    ``DATE_MAX``: a far date gets an error next to the field instead of a server error."""
+
+    widget = DateInput
+    default_validators = [
+        MinValueValidator(DATE_MIN, message=DATE_OUT_OF_RANGE),
+        MaxValueValidator(DATE_MAX, message=DATE_OUT_OF_RANGE),
+    ]
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.DateInput) and not widget.is_hidden:
+            attrs.update(min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat())
+        return attrs
 
 
 class CoordinateField(forms.FloatField):
@@ -81,3 +112,13 @@ class OrganizationChoiceMixin:
 
     def clean_organization(self):
         return self.cleaned_data.get("organization") or self.only_organization
+
+
+class KeepInputForVersionMixin:
+    """For an edit form with a hidden ``version`` (optimistic locking): after a refused stale
+    save the input is kept, and :meth:`keep_input_for_version` carries the row's current
+    version into it, so that saving again (after checking) is deliberate and succeeds."""
+
+    def keep_input_for_version(self, version: int) -> None:
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)

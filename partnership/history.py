@@ -13,11 +13,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import DateTimeField
+from django.db.models import DateTimeField, Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 # Every many-to-many relation whose links are kept in history: (field, tracking proxy).
 TRACKED_LINKS: list[tuple[models.ManyToManyField, type[models.Model]]] = []
@@ -86,7 +86,7 @@ class HistoryChange:
 @dataclass
 class HistoryEntry:
     when: datetime
-    user: object  # the acting user, None for changes made outside a request (e.g. a script)
+    who: str  # the acting person as the reader may see them (``people_names``)
     url: str
     subject: str  # what was changed: the organisation, a membership, "themes" …
     action: str
@@ -97,16 +97,26 @@ HISTORY_PAGE_SIZE = 50
 
 
 def history_page(
-    *, obj, tracked, links=(), hidden: set[str], page_number=None, page_size=HISTORY_PAGE_SIZE
+    *,
+    obj,
+    tracked,
+    links=(),
+    hidden: set[str],
+    reader,
+    page_number=None,
+    page_size=HISTORY_PAGE_SIZE,
 ) -> Page:
     """Every recorded change to ``obj`` and the rows that refer to it, newest first: who,
-    when, and each field before and after, with foreign keys shown by name (users by email).
+    when, and each field before and after, with foreign keys shown by name, as ``reader``
+    may see them: people as :func:`people_names` says (never by email), and things the
+    reader may not know exist (a pending organisation's initiative, an archived problem) as
+    "not shown" — a related model's QuerySet says which by ``known_to(reader)``.
 
     ``tracked`` lists the models whose history counts (``obj``'s own model and those whose
     rows refer to it: memberships of an organisation, the slots of an initiative); ``links``
     names ``obj``'s many-to-many relations whose links count; ``hidden`` names columns that
     say nothing to a reader. A fixed number of queries per page: the events, then one query
-    per kind of thing they refer to.
+    per kind of thing they refer to (two for people: them and their organisations).
     """
     from pghistory.models import MiddlewareEvents  # needs the app registry: not at import
 
@@ -115,17 +125,71 @@ def history_page(
     events = (
         MiddlewareEvents.objects.references(obj)
         .across(*event_models)
-        .select_related("user")
         .order_by("-pgh_created_at", "-pgh_id")
     )
     page = Paginator(events, page_size).get_page(page_number)
     by_label = {event._meta.label: model for event, model in event_models.items()}
-    names = _history_names(page.object_list, by_label, hidden)
+    actors = {event.user_id for event in page.object_list if event.user_id is not None}
+    names = _history_names(page.object_list, by_label, hidden, reader=reader, people=actors)
+    people = names.get(get_user_model(), {})
     page.object_list = [
-        _history_entry(event, by_label[event.pgh_model], names, hidden, owner=type(obj))
+        _history_entry(
+            event, by_label[event.pgh_model], names, hidden, owner=type(obj), people=people
+        )
         for event in page.object_list
     ]
     return page
+
+
+def people_names(user_ids, *, reader) -> dict:
+    """{user id: how ``reader`` sees that person in history}, in two queries. Never the
+    email: contact details are shared only by opt-in. A person who shares them
+    (``share_contact_details``) is named with their organisations, "Anna Berg (Stiftelsen
+    Vårby)", and so is anyone to the reader themself, to their colleagues (who see each
+    other's names on the members page) and to a coordinator (who manages the accounts);
+    anyone else is "a member of Stiftelsen Vårby". Organisations are those the reader may
+    know of: approved ones (a coordinator: all). Someone in none is "a coordinator" or "a
+    former partner"."""
+    # The roles core imports Django's auth views, which need the user model: models that
+    # track their links import this module before that model exists.
+    from partnership.permissions import is_coordinator, partner_organization_ids
+
+    user_model = get_user_model()
+    membership_model = user_model._meta.get_field("memberships").related_model
+    memberships = membership_model.objects.select_related("organization").order_by(
+        "organization__name"
+    )
+    if not is_coordinator(reader):
+        organization_model = membership_model._meta.get_field("organization").related_model
+        memberships = memberships.filter(organization_model.approved_q("organization__"))
+    users = user_model._default_manager.filter(pk__in=set(user_ids)).prefetch_related(
+        Prefetch("memberships", queryset=memberships, to_attr="known_memberships")
+    )
+    everyone, colleagues = is_coordinator(reader), partner_organization_ids(reader)
+    return {
+        user.pk: _person_name(
+            user,
+            named=everyone
+            or user.share_contact_details
+            or user == reader
+            or any(m.organization_id in colleagues for m in user.known_memberships),
+        )
+        for user in users
+    }
+
+
+def _person_name(user, *, named: bool) -> str:
+    organizations = ", ".join(m.organization.name for m in user.known_memberships)
+    name = user.get_full_name() if named else ""
+    if name and organizations:
+        return f"{name} ({organizations})"
+    if name:
+        return name
+    if organizations:
+        return gettext("a member of %(organizations)s") % {"organizations": organizations}
+    if user.is_coordinator or user.is_superuser:
+        return gettext("a coordinator")
+    return gettext("a former partner")
 
 
 def _history_field(model, attname: str):
@@ -137,10 +201,12 @@ def _history_field(model, attname: str):
     return None  # a column no longer on the model
 
 
-def _history_names(events, tracked, hidden) -> dict:
-    """{related model: {id: name}} for every foreign key the events mention, one query per
-    related model (users are named by their email)."""
-    wanted: dict = {}
+def _history_names(events, tracked, hidden, *, reader, people=()) -> dict:
+    """{related model: {id: name}} for every foreign key the events mention (and ``people``,
+    the acting users), one query per related model (two for people, see
+    :func:`people_names`); what the reader may not know of is named "not shown"."""
+    user_model = get_user_model()
+    wanted: dict = {user_model: set(people)} if people else {}
     for event in events:
         model = tracked[event.pgh_model]
         data, diff = event.pgh_data or {}, event.pgh_diff or {}
@@ -150,15 +216,25 @@ def _history_names(events, tracked, hidden) -> dict:
                 continue
             ids = wanted.setdefault(field.related_model, set())
             ids.update(v for v in [data.get(attname), *diff.get(attname, [])] if v is not None)
-    user_model = get_user_model()
-    return {
-        related: {
-            obj.pk: (obj.email if related is user_model else str(obj))
-            for obj in related._default_manager.filter(pk__in=ids)
-        }
-        for related, ids in wanted.items()
-        if ids
-    }
+    names = {}
+    for related, ids in wanted.items():
+        if not ids:
+            continue
+        if related is user_model:
+            names[related] = people_names(ids, reader=reader)
+            continue
+        objects = related._default_manager.all()
+        if hasattr(objects, "known_to"):
+            names[related] = dict.fromkeys(ids, NOT_SHOWN)
+            objects = objects.known_to(reader)
+        names.setdefault(related, {}).update(
+            (obj.pk, str(obj)) for obj in objects.filter(pk__in=ids)
+        )
+    return names
+
+
+# Something the reader may not know exists, in place of its name.
+NOT_SHOWN = pgettext_lazy("history", "(not shown to you)")
 
 
 def _history_value(model, attname: str, value, names) -> str:
@@ -190,7 +266,13 @@ def _history_subject(owner, model, label: str) -> str:
     return str(model._meta.verbose_name)
 
 
-def _history_entry(event, model, names, hidden, *, owner) -> HistoryEntry:
+def _history_who(event, people) -> str:
+    if event.user_id is None:
+        return gettext("the system")  # a change made outside a request (e.g. a script)
+    return people.get(event.user_id) or gettext("a deleted account")
+
+
+def _history_entry(event, model, names, hidden, *, owner, people) -> HistoryEntry:
     label = event.pgh_label
     changes: list[HistoryChange] = []
     if label == "update":
@@ -224,7 +306,7 @@ def _history_entry(event, model, names, hidden, *, owner) -> HistoryEntry:
             )
     return HistoryEntry(
         when=event.pgh_created_at,
-        user=event.user,
+        who=_history_who(event, people),
         url=event.url or "",
         subject=_history_subject(owner, model, label),
         action=action,

@@ -44,7 +44,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin behind the account login and the second factor (admin_site.py).
+    "partnership.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_tasks_db",  # the database queue behind TASKS (weekly problem digests)
+    "corsheaders",  # CORS on the open data (CORS_URLS_REGEX below)
     # The partnership's apps, lowest layer first (docs/architecture.md): the core (the
     # shared vocabulary), partners, their initiatives, the problems they identify together,
     # and the coordinator's area (label "dashboard", the name its tables were created with).
@@ -69,10 +71,17 @@ INSTALLED_APPS = [
     "initiatives",
     "partnership.problems",
     "partnership.coordination",
+    "partnership.meetings",  # the partnership meetings: agenda, minutes, decisions
     "partnership.demo",  # development only: load_demo, seed_scale, bench_*
 ]
 
 MIDDLEWARE = [
+    # Outermost: the body cap before anything reads the body; Permissions-Policy and, for a
+    # session's answers, Cache-Control: private, no-store on every response.
+    "partnership.middleware.SecurityHeadersMiddleware",
+    # First, so its headers reach every open-data answer, errors included; it never adds
+    # them to an answer made for a logged-in session (partnership/cors.py).
+    "partnership.cors.OpenDataCorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,11 +93,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Marks request.user with whether this session passed the second factor: coordinator
+    # powers need it (partnership/permissions.py).
+    "partnership.permissions.SecondFactorMiddleware",
     # Records the acting user and URL on every history event.
     "pghistory.middleware.HistoryMiddleware",
     # A form sent back with errors answers 400, allauth's pages included.
     "partnership.middleware.InvalidFormStatusMiddleware",
 ]
+
+# The Django admin (superusers and staff). It logs in through the account login and needs
+# the second factor (partnership/admin_site.py); ADMIN_ENABLED=False does not serve it at all.
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", True)
 
 ROOT_URLCONF = "partnership.urls"
 WSGI_APPLICATION = "partnership.wsgi.application"
@@ -110,6 +126,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every field of every form through the portal's field template: required fields marked, the
+# error next to the field (partnership/forms.py).
+FORM_RENDERER = "partnership.forms.PortalFormRenderer"
 
 # --- Database: PostgreSQL only -------------------------------------------------------------
 DATABASES = {
@@ -162,14 +182,32 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# Behind the TLS proxy every request comes from the proxy's address: allauth reads the
+# client's from X-Forwarded-For, trusting as many proxies as TRUSTED_PROXY_COUNT says (1 for
+# one proxy of ours in front), or from the header TRUSTED_CLIENT_IP_HEADER names (e.g.
+# X-Real-IP) when the proxy sets one. Unset, REMOTE_ADDR is the client (no proxy).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, stated so nobody switches them off by accident.
+    # allauth's defaults, stated so nobody switches them off by accident: 10 failed logins a
+    # minute per client address; 5 per 5 minutes per account *from one address*
+    # (stakeholders/adapters.py: the key is the account and the address, so a stranger's
+    # wrong passwords do not lock the owner out).
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", "[Partnerskap mot brott] ")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The authenticator apps' secrets and the recovery codes' seeds are stored encrypted with
+# this key (stakeholders/adapters.py). Comma-separated to change it: the first encrypts,
+# all decrypt. Losing it makes every authenticator app unusable (users set them up again).
+MFA_ADAPTER = "stakeholders.adapters.MFAAdapter"
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY")
+if not MFA_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("MFA_ENCRYPTION_KEY must be set when DEBUG is off.")
+    MFA_ENCRYPTION_KEYS = ["development-only-mfa-key-do-not-use-in-production"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Partnerskap mot brott")
 # How long a password confirmation (and, for setting up an authenticator app, the login
 # itself: stakeholders/mfa.py) lasts before sensitive changes ask again. Ten minutes: time
@@ -264,6 +302,48 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# No page asks for the camera, microphone, location, payment … (partnership/middleware.py).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+# Request bodies: the largest is a safety-walk CSV (1 MB, partnership/problems/csv_import.py)
+# or an import file; anything over REQUEST_BODY_MAX_BYTES answers 413 before it is read (the
+# proxy's client_max_body_size should say the same, README). Form fields are read into memory
+# up to DATA_UPLOAD_MAX_MEMORY_SIZE, uploads beyond FILE_UPLOAD_MAX_MEMORY_SIZE go to a file.
+REQUEST_BODY_MAX_BYTES = int(env("REQUEST_BODY_MAX_BYTES", str(10 * 1_000_000)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+
+# Open data another site's page may read (CORS, django-cors-headers): the read API, Open311,
+# the map's GeoJSON, the calendar feeds, the initiative list's CSV and spreadsheet and the Atom
+# feeds of "Ni sa, vi gjorde" (the whole partnership's and each area's), in both languages'
+# addresses ("insatser" in Swedish, "initiatives" in English; a test checks the
+# pattern against the reversed URLs). Any origin, never with credentials, read-only; an
+# answer made for a logged-in session never gets the header (partnership/cors.py).
+CORS_URLS_REGEX = (
+    r"^/(api/v1/|open311/v2/"
+    r"|(en/)?(insatser|initiatives)/(map\.geojson|calendar\.ics|export\.(csv|xlsx))$"
+    r"|(en/)?(insatser|initiatives)/[-\w]+/calendar\.ics$"
+    r"|(en/)?(ni-sa-vi-gjorde|you-said-we-did)/([-\w]+/)?feed\.atom$)"
+)
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -5,14 +5,15 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from initiatives import views as initiatives_views
 from initiatives.api import api
+from initiatives.api import not_found as api_not_found
 from initiatives.sitemaps import SITEMAPS
 from partnership import views
-from partnership.problems import views as problem_views
+from partnership.problems import urls as problem_urls
 from stakeholders import mfa as stakeholders_mfa
 from stakeholders import views as stakeholders_views
 
@@ -23,6 +24,9 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     # --- Public map and open data: the read API, sitemap and robots.txt ---
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),  # any other address under /api/: a JSON 404
+    # Open311 GeoReport v2, the read side: public problems as service requests.
+    path("open311/v2/", include((problem_urls.open311_urlpatterns, "open311"))),
     path("robots.txt", initiatives_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
@@ -47,14 +51,15 @@ urlpatterns += i18n_patterns(
         stakeholders_views.my_account_delete,
         name="my_account_delete",
     ),
+    path(_("coordinator/meetings/"), include("partnership.meetings.urls")),
     path(_("coordinator/"), include("partnership.coordination.urls")),
     # --- Problems: the partners' register and the public "you said, we did" page ---
     path(_("problems/"), include("partnership.problems.urls")),
-    path(_("you-said-we-did/"), problem_views.public_problems, name="public_problems"),
+    path(_("you-said-we-did/"), include(problem_urls.public_urlpatterns)),
     # allauth's set-up of an authenticator app, made one flow (stakeholders/mfa.py).
     path("accounts/2fa/totp/activate/", stakeholders_mfa.activate_totp, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
-    path("admin/", admin.site.urls),
+    *([path("admin/", admin.site.urls)] if settings.ADMIN_ENABLED else []),
     prefix_default_language=False,
 )
 

@@ -1,7 +1,14 @@
-"""allauth adapter: the portal's rules for accounts."""
+"""allauth adapters: the portal's rules for accounts and for two-factor authentication."""
+
+import base64
+import hashlib
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.httpkit import get_client_ip
+from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
 from django.urls import reverse
 
 # Set on the request when an account without a usable password gets its first one through
@@ -16,6 +23,16 @@ def _is_first_password(request) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed logins are counted per account *and client address* (allauth counts per
+        account alone): five wrong passwords from one address still stop that address for
+        five minutes, but someone who knows a coordinator's email can no longer keep the
+        coordinator out. The address is the client's as ``ALLAUTH_TRUSTED_PROXY_COUNT`` /
+        ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER`` say, so behind the proxy it is not the proxy's.
+        (allauth also uses this key to clear the count after a password reset.)"""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{get_client_ip(request) or ''}"
+
     def is_open_for_signup(self, request) -> bool:
         """Open signup is closed: partners join through an invitation from their
         organisation's admin or a coordinator, never on their own."""
@@ -57,3 +74,39 @@ class AccountAdapter(DefaultAccountAdapter):
         if _is_first_password(request):
             return reverse("my_pages")
         return super().get_login_redirect_url(request)
+
+
+# --- Two-factor secrets, encrypted at rest ---------------------------------------------------
+
+
+def _fernet() -> MultiFernet:
+    """One Fernet per key of ``MFA_ENCRYPTION_KEYS`` (any text; a key is derived from it):
+    the first encrypts, every one decrypts: a new key goes first and the old one stays
+    listed, since secrets written with it are still read with it."""
+    return MultiFernet(
+        [
+            Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()))
+            for key in settings.MFA_ENCRYPTION_KEYS
+        ]
+    )
+
+
+def encrypt_secret(text: str) -> str:
+    return _fernet().encrypt(text.encode()).decode()
+
+
+def decrypt_secret(token: str) -> str:
+    return _fernet().decrypt(token.encode()).decode()
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """The authenticator app's secret and the recovery codes' seed are stored encrypted
+    (Fernet, with the key from ``MFA_ENCRYPTION_KEY``): a copy of the database alone does not
+    give anyone the codes. Migration ``stakeholders.0006`` encrypted the secrets stored
+    before."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_secret(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_secret(encrypted_text)

@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -78,3 +79,24 @@ class InvitationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization", "invited_by"]
     readonly_fields = ["created_at", "accepted_at"]
     list_select_related = ["organization"]
+
+
+# allauth's admin shows an authenticator's data: the (encrypted) secret of the app and the
+# seed of the recovery codes. Ours shows who has which kind since when, and lets a superuser
+# remove one (a lost phone); never the secret.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type", "created_at", "last_used_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    fields = readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

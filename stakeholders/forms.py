@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from partnership.fields import KeepInputForVersionMixin
+from partnership.forms import PortalFormMixin
 from stakeholders.models import Invitation, Membership, Organization, User
 
 # --- Applications and the coordinator's decisions -------------------------------------------
 
 
-class OrganizationApplicationForm(forms.ModelForm):
+class OrganizationApplicationForm(PortalFormMixin, forms.ModelForm):
     """An organisation applies to join the partnership. Its name must be new (any case)."""
 
     class Meta:
@@ -41,11 +43,14 @@ class OrganizationApplicationForm(forms.ModelForm):
             )
         return name
 
+    def clean_contact_name(self) -> str:
+        return " ".join(self.cleaned_data["contact_name"].split())  # one line in the email
+
     def clean_contact_email(self) -> str:
         return self.cleaned_data["contact_email"].strip().lower()
 
 
-class DecisionReasonForm(forms.Form):
+class DecisionReasonForm(PortalFormMixin, forms.Form):
     """A coordinator's reason for rejecting or suspending: required, and sent or noted."""
 
     reason = forms.CharField(
@@ -62,7 +67,7 @@ class DecisionReasonForm(forms.Form):
         return reason
 
 
-class OrganizationStatusForm(forms.Form):
+class OrganizationStatusForm(PortalFormMixin, forms.Form):
     """Which organisations the coordinator lists: by status, pending first."""
 
     status = forms.ChoiceField(
@@ -75,11 +80,11 @@ class OrganizationStatusForm(forms.Form):
         return self.cleaned_data["status"] or Organization.Status.PENDING
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(PortalFormMixin, forms.Form):
     q = forms.CharField(label=_("Search by email or name"), max_length=200, required=False)
 
 
-class CoordinatorRoleForm(forms.Form):
+class CoordinatorRoleForm(PortalFormMixin, forms.Form):
     """The user whose coordinator role is granted or revoked."""
 
     user = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True))
@@ -88,7 +93,7 @@ class CoordinatorRoleForm(forms.Form):
 # --- Organisation profile, members and invitations -------------------------------------------
 
 
-class OrganizationProfileForm(forms.ModelForm):
+class OrganizationProfileForm(PortalFormMixin, KeepInputForVersionMixin, forms.ModelForm):
     """What the organisation does, where, on which themes, and how the public reaches it.
 
     ``version`` carries the profile version the form was loaded with (optimistic locking).
@@ -109,14 +114,8 @@ class OrganizationProfileForm(forms.ModelForm):
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 
-    def keep_input_for_version(self, version: int) -> None:
-        """After a refused stale save: keep the input, but carry the current version so that
-        saving again (after checking) is deliberate and succeeds."""
-        self.data = self.data.copy()
-        self.data["version"] = str(version)
 
-
-class InvitationForm(forms.Form):
+class InvitationForm(PortalFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
@@ -126,7 +125,7 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class _PickForm(forms.Form):
+class _PickForm(PortalFormMixin, forms.Form):
     """Picks one object, by id, among the ``choices`` the view allows (the form never
     works them out itself). ``field`` names the picking field."""
 
@@ -159,7 +158,7 @@ class MembershipRoleForm(MembershipChoiceForm):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class InvitationAccountForm(forms.Form):
+class InvitationAccountForm(PortalFormMixin, forms.Form):
     """A new account for the invited address: a name and a password (the address is the
     one invited, already proven by the link)."""
 
@@ -202,7 +201,7 @@ class InvitationAccountForm(forms.Form):
 # --- My account ---------------------------------------------------------------------------------
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(PortalFormMixin, forms.ModelForm):
     """What a user tells about themselves. Contact details are shared with partners only
     when they tick the box (off by default)."""
 
@@ -212,7 +211,7 @@ class AccountForm(forms.ModelForm):
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})}
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(PortalFormMixin, forms.Form):
     """Deleting an account asks for the password again."""
 
     password = forms.CharField(

@@ -14,6 +14,9 @@ and path. It differs from allauth's in four ways, each one a thing users tripped
 - A wrong code says what to check instead of a bare "Incorrect code.".
 - After activation the user goes on to where they were headed (``next``), with a message
   linking to their recovery codes, instead of stopping on the codes page.
+- The code typed to activate the app counts as this session's second factor (recorded as
+  allauth records a two-factor login), so a coordinator sent here from a coordinator page
+  gets there without logging in again (``partnership.permissions``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from allauth.account import app_settings as account_settings
 from allauth.account.internal.flows.login import (
     AUTHENTICATION_METHODS_SESSION_KEY,
     get_authentication_records,
+    record_authentication,
 )
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from allauth.account.utils import get_next_redirect_url
@@ -40,6 +44,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from partnership.forms import PortalFormMixin
 
 
 def _count_recent_login_as_confirmation(request: HttpRequest) -> None:
@@ -64,7 +70,7 @@ def _count_recent_login_as_confirmation(request: HttpRequest) -> None:
         ]
 
 
-class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+class ActivateTOTPForm(PortalFormMixin, totp_forms.ActivateTOTPForm):
     """allauth's form, keeping the pending secret and explaining a wrong code."""
 
     wrong_code = gettext_lazy(
@@ -97,6 +103,21 @@ class ActivateTOTPView(totp_views.ActivateTOTPView):
     def dispatch(self, request, *args, **kwargs):
         _count_recent_login_as_confirmation(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        authenticator = Authenticator.objects.get(
+            user=self.request.user, type=Authenticator.Type.TOTP
+        )
+        record_authentication(
+            self.request,
+            self.request.user,
+            "mfa",
+            id=authenticator.pk,
+            type=authenticator.type,
+            activated=True,
+        )
+        return response
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(next_url=get_next_redirect_url(self.request), **kwargs)

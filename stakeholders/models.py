@@ -91,6 +91,19 @@ class OrganizationQuerySet(models.QuerySet):
         """Organisations whose work may be shown: approved, not pending or suspended."""
         return self.filter(Organization.approved_q())
 
+    def known_to(self, user):
+        """Those the user may know exist: approved ones for everyone, their own whatever
+        its status, every one for a coordinator. History names no other."""
+        # The roles core imports Django's auth views, which need this module's user model.
+        from partnership.permissions import is_coordinator
+
+        if is_coordinator(user):
+            return self.all()
+        if not (user.is_authenticated and user.is_active):
+            return self.approved()
+        mine = user.memberships.values("organization_id")
+        return self.filter(Organization.approved_q() | Q(pk__in=mine))
+
 
 class Organization(VersionedModel):
     """A partner: a housing company, an association, the school, the police …"""

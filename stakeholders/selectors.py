@@ -300,12 +300,13 @@ def users_for_coordinator(*, query: str = "") -> QuerySet:
 _HISTORY_HIDDEN = {"id", "created_at", "updated_at", "version", "organization_id"}
 
 
-def organization_history(*, organization, page_number=None) -> Page:
+def organization_history(*, organization, reader, page_number=None) -> Page:
     """Every recorded change to an organisation, its area and theme links, its memberships
-    (roles) and its invitations: who, when, and each field before and after. Newest first,
-    paginated, in a fixed number of queries."""
+    (roles) and its invitations: who, when, and each field before and after, as ``reader``
+    may see them. Newest first, paginated, in a fixed number of queries."""
     return history_page(
         obj=organization,
+        reader=reader,
         tracked=[Organization, Membership, Invitation],
         links=["areas", "themes"],
         hidden=_HISTORY_HIDDEN,

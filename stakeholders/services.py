@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partnership.emails import email_send
+from partnership.ratelimit import limit_reached
 from stakeholders.models import INVITATION_VALIDITY, Invitation, Membership, Organization, User
 from stakeholders.permissions import organization_check
 
@@ -29,6 +30,45 @@ from stakeholders.permissions import organization_check
 
 APPLICATION_VERIFICATION_MAX_AGE = timedelta(days=7)
 _APPLICATION_SALT = "stakeholders.application.contact-email"
+
+
+# The anonymous application form sends an email to the address it is given: limits keep it
+# from being a mail relay. A real organisation applies once, maybe again after a typo; a
+# municipality officer registering the neighbourhood's associations at one meeting sends a
+# handful from one address (the office's) — 10 an hour. One contact person is emailed for at
+# most 3 applications a day, so nobody's inbox can be filled with the portal's mail.
+APPLICATIONS_PER_CLIENT = (10, 60 * 60)  # (applications, seconds)
+APPLICATIONS_PER_ADDRESS = (3, 24 * 60 * 60)
+
+
+def organization_apply_throttle(*, client: str, contact_email: str) -> None:
+    """Count one application from ``client`` (its address, ``ratelimit.client_ip``) for
+    ``contact_email``; ``ValidationError`` (code "throttled") when either is over its limit
+    (``APPLICATIONS_PER_CLIENT``, ``APPLICATIONS_PER_ADDRESS``), and nothing is sent. Not in
+    a transaction: the count (in the database cache) must stay when the application is
+    refused. An address is counted only for clients still within their limit."""
+    limit, period = APPLICATIONS_PER_CLIENT
+    if limit_reached("application:client", client, limit=limit, period=period):
+        raise ValidationError(
+            _(
+                "Too many applications have been sent from your network in the last hour. "
+                "Try again later, or write to the coordinator."
+            ),
+            code="throttled",
+        )
+    limit, period = APPLICATIONS_PER_ADDRESS
+    if limit_reached("application:email", contact_email, limit=limit, period=period):
+        raise ValidationError(
+            {
+                "contact_email": ValidationError(
+                    _(
+                        "Several applications have been sent to this address today. Try "
+                        "again tomorrow, or write to the coordinator."
+                    ),
+                    code="throttled",
+                )
+            }
+        )
 
 
 # Slugs the directory's own pages use (see stakeholders/urls.py, Swedish and English).
@@ -135,7 +175,26 @@ def organization_contact_verify(*, token: str) -> Organization:
     if organization.contact_email_verified_at is None:
         organization.contact_email_verified_at = timezone.now()
         organization.save(update_fields=["contact_email_verified_at", "updated_at"])
+        _coordinators_tell_application_confirmed(organization)
     return organization
+
+
+def _coordinators_tell_application_confirmed(organization: Organization) -> None:
+    """Email every active coordinator, each in their language, that an application waits for
+    them: its contact person has just confirmed their address."""
+    for coordinator in User.objects.filter(is_coordinator=True, is_active=True).order_by("pk"):
+        with translation.override(coordinator.language):
+            path = reverse("coordinator:organization", kwargs={"slug": organization.slug})
+        email_send(
+            to=coordinator.email,
+            template="application_confirmed",
+            context={
+                "organization": organization,
+                "kind": organization.get_kind_display,
+                "application_url": settings.SITE_URL + path,
+            },
+            language=coordinator.language,
+        )
 
 
 def _set_password_url(user: User) -> str:
@@ -269,13 +328,29 @@ def organization_reinstate(*, organization: Organization, actor: User) -> Organi
 
 @transaction.atomic
 def coordinator_grant(*, user: User, actor: User) -> User:
-    """A coordinator (or superuser) makes another user a coordinator. They will be asked to
-    set up two-factor authentication before any coordinator page opens."""
+    """A coordinator (or superuser) makes another user a coordinator, and the user is told
+    by email. The role takes effect only in a login with the second factor
+    (``partnership.permissions.is_coordinator``): until they have set up an authenticator
+    app and logged in with it, they keep their membership rights only; the email says so
+    and links to the set-up."""
     with pghistory.context(user=actor.pk):
         user = User.objects.select_for_update().get(pk=user.pk)
         if not user.is_coordinator:
             user.is_coordinator = True
             user.save(update_fields=["is_coordinator"])
+            with translation.override(user.language):
+                setup_path = reverse("mfa_activate_totp")
+                overview_path = reverse("coordinator:dashboard:overview")
+            email_send(
+                to=user.email,
+                template="coordinator_granted",
+                context={
+                    "user": user,
+                    "granted_by": actor.get_full_name() or actor.email,
+                    "setup_url": f"{settings.SITE_URL}{setup_path}?next={overview_path}",
+                },
+                language=user.language,
+            )
     return user
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path(_("matrix/themes/"), views.organization_matrix, {"dimension": "themes"}, "matrix_themes"),
     path(_("matrix/areas/"), views.organization_matrix, {"dimension": "areas"}, "matrix_areas"),
     path("export.csv", views.organization_export_csv, name="export_csv"),
+    path("export.xlsx", views.organization_export_xlsx, name="export_xlsx"),
     # Applications
     path(_("apply/"), views.organization_apply, name="apply"),
     path(_("apply/sent/"), views.organization_apply_done, name="apply_done"),

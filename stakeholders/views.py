@@ -3,9 +3,9 @@
 from allauth.core import ratelimit
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership import site
+from partnership.ratelimit import client_ip
+from partnership.spreadsheets import xlsx_response
 from stakeholders import exports, forms, permissions, selectors, services
 from stakeholders.filters import OrganizationFilter
 from stakeholders.models import Membership, Organization
@@ -75,6 +77,22 @@ def organization_export_csv(request):
         ),
     )
     return response
+
+
+@login_required
+@require_GET
+def organization_export_xlsx(request):
+    """The filtered directory as a spreadsheet for Excel (the CSV is for programs)."""
+    if not permissions.can_export_directory(request.user):
+        raise PermissionDenied
+    table = exports.directory_table(
+        _directory_filter(request).qs,
+        url_for=lambda org: request.build_absolute_uri(
+            reverse("stakeholders:detail", args=[org.slug])
+        ),
+    )
+    filename = f"{slugify(_('Who does what'))}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    return xlsx_response(table, title=_("Who does what"), filename=filename)
 
 
 @require_GET
@@ -153,17 +171,27 @@ def my_account_delete(request):
 
 @require_http_methods(["GET", "POST"])
 def organization_apply(request):
-    """Anyone may apply for a new organisation to join; a coordinator decides."""
+    """Anyone may apply for a new organisation to join; a coordinator decides. Limited per
+    client and per contact address (``services.organization_apply_throttle``): 429."""
     form = forms.OrganizationApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
+            services.organization_apply_throttle(
+                client=client_ip(request), contact_email=form.cleaned_data["contact_email"]
+            )
             services.organization_apply(data=form.cleaned_data, language=translation.get_language())
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("stakeholders:apply_done")
+    throttled = form.has_error(NON_FIELD_ERRORS, "throttled") or form.has_error(
+        "contact_email", "throttled"
+    )
     return render(
-        request, "stakeholders/organization_apply.html", {"form": form}, status=_status(form)
+        request,
+        "stakeholders/organization_apply.html",
+        {"form": form},
+        status=429 if throttled else _status(form),
     )
 
 
@@ -312,9 +340,28 @@ def invitation_resend(request, slug):
     )
 
 
+def _member_confirm(request, slug, form_class, choices, template: str):
+    """The GET of a removal: a page naming who or what is picked (``?membership=`` or
+    ``?invitation=``, among ``choices``) and what will happen; its button posts."""
+    organization = permissions.organization_for_user(request, slug, "manage")
+    form = form_class(request.GET, choices=choices(organization=organization))
+    if not form.is_valid():
+        raise Http404
+    context = {"organization": organization, form.field: form.cleaned_data[form.field]}
+    return render(request, template, context)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke(request, slug):
+    if request.method == "GET":
+        return _member_confirm(
+            request,
+            slug,
+            forms.InvitationChoiceForm,
+            selectors.organization_open_invitations,
+            "stakeholders/invitation_revoke_confirm.html",
+        )
     return _member_action(
         request,
         slug,
@@ -343,8 +390,16 @@ def membership_role_change(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_remove(request, slug):
+    if request.method == "GET":
+        return _member_confirm(
+            request,
+            slug,
+            forms.MembershipChoiceForm,
+            selectors.organization_members,
+            "stakeholders/membership_remove_confirm.html",
+        )
     return _member_action(
         request,
         slug,

@@ -2,14 +2,23 @@
 
 ``resident`` is anonymous; ``member`` and ``org_admin`` belong to ``organization``;
 ``outsider`` is a member of ``other_organization``; ``coordinator`` runs the partnership.
+
+Coordinator powers need a session that passed the second factor (partnership/permissions.py):
+``coordinator_client`` (or ``helpers.login_with_second_factor`` / ``login_as``) gives one;
+``client.force_login(coordinator)`` gives the coordinator their membership rights only. The
+``coordinator`` object itself is marked as passed, so that permission helpers called with it
+directly judge a coordinator acting in such a session.
 """
 
 import os
 
 import pytest
+from django.utils import translation
 
+from partnership.permissions import mark_second_factor
 from stakeholders.models import Membership
 from tests import factories
+from tests.helpers import login_with_second_factor
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from such a thread unless told that this is deliberate (tests only).
@@ -31,6 +40,16 @@ def _plain_static_storage(settings):
 def _fast_password_hashing(settings):
     """Every test user's password is hashed; the slow production hasher proves nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language, Swedish. A request leaves the
+    language it was answered in active in the thread (LocaleMiddleware activates, nothing
+    deactivates), so without this a test's ``reverse()`` would depend on the test before."""
+    translation.activate("sv")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +97,10 @@ def outsider(other_organization):
 
 @pytest.fixture
 def coordinator(db):
-    return factories.UserFactory(email="coordinator@example.org", is_coordinator=True)
+    """A coordinator, as a session that passed the second factor sees them (the mark);
+    without an authenticator app until ``coordinator_with_mfa``."""
+    user = factories.UserFactory(email="coordinator@example.org", is_coordinator=True)
+    return mark_second_factor(user, True)
 
 
 @pytest.fixture
@@ -89,10 +111,17 @@ def coordinator_with_mfa(coordinator):
 
 
 @pytest.fixture
+def coordinator_without_mfa(db):
+    """A coordinator without an authenticator app, as a password-only session sees them:
+    their membership rights only (none: they belong to no organisation)."""
+    return factories.UserFactory(email="coordinator.without.mfa@example.org", is_coordinator=True)
+
+
+@pytest.fixture
 def coordinator_client(client, coordinator_with_mfa):
-    """The test client, logged in as a coordinator with an authenticator app."""
-    client.force_login(coordinator_with_mfa)
-    return client
+    """The test client, logged in as a coordinator with an authenticator app, in a session
+    that passed the second factor: with the coordinator's powers."""
+    return login_with_second_factor(client, coordinator_with_mfa)
 
 
 @pytest.fixture(scope="session")

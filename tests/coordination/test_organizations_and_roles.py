@@ -10,7 +10,7 @@ from initiatives.models import Initiative
 from stakeholders import services
 from stakeholders.models import Organization, User
 from tests import factories
-from tests.helpers import login_as, query_count
+from tests.helpers import login_as, login_with_second_factor, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,10 @@ def _page(name, organization):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_a_coordinator_without_mfa_is_sent_to_set_it_up(client, coordinator, organization, name):
-    client.force_login(coordinator)
+def test_a_coordinator_without_mfa_is_sent_to_set_it_up(
+    client, coordinator_without_mfa, organization, name
+):
+    client.force_login(coordinator_without_mfa)
     response = client.get(_page(name, organization), follow=True)
     set_up = en("mfa_activate_totp") + "?" + urlencode({"next": _page(name, organization)})
     assert response.redirect_chain[0][0] == set_up
@@ -42,7 +44,7 @@ def test_a_coordinator_without_mfa_is_sent_to_set_it_up(client, coordinator, org
 
 @pytest.mark.parametrize("name", PAGES)
 def test_a_coordinator_with_mfa_opens_the_page(client, coordinator_with_mfa, organization, name):
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     response = client.get(_page(name, organization))
     assert response.status_code == 200
     assert "Coordinator" in response.text
@@ -63,26 +65,32 @@ def test_coordinator_pages_refuse_everyone_else(
 def test_the_main_menu_shows_coordinator_only_to_coordinators(client, member, coordinator):
     client.force_login(member)
     assert en("coordinator:dashboard:overview") not in client.get("/en/").text
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     assert f'href="{en("coordinator:dashboard:overview")}"' in client.get("/en/").text
 
 
 def test_a_superuser_counts_as_a_coordinator(client):
     superuser = factories.UserFactory(is_superuser=True, is_staff=True)
-    factories.enable_totp(superuser)
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     assert client.get(en("coordinator:organizations")).status_code == 200
 
 
 # --- The role matrix: each action × each role -------------------------------------------------
 
-ROLES = ["resident", "member", "org_admin", "outsider", "coordinator", "coordinator_with_mfa"]
+ROLES = [
+    "resident",
+    "member",
+    "org_admin",
+    "outsider",
+    "coordinator_without_mfa",
+    "coordinator_with_mfa",
+]
 
 
 def _expect_refused(response, role):
     if role == "resident":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    elif role == "coordinator":
+    elif role == "coordinator_without_mfa":
         assert response.status_code == 302 and response["Location"] == en("mfa_activate_totp")
     else:
         assert response.status_code == 403
@@ -150,7 +158,7 @@ def test_revoking_the_coordinator_role_by_role(request, client, organization, ro
 
 def test_get_on_an_action_is_refused_and_changes_nothing(client, coordinator_with_mfa):
     target = factories.OrganizationFactory(status="pending")
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     url = en("coordinator:decide", slug=target.slug, decision="approve")
     assert client.get(url).status_code == 405
     target.refresh_from_db()
@@ -159,7 +167,7 @@ def test_get_on_an_action_is_refused_and_changes_nothing(client, coordinator_wit
 
 def test_unknown_decisions_users_and_organisations_are_not_500s(client, coordinator_with_mfa):
     target = factories.OrganizationFactory(status="pending")
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     assert client.post(en("coordinator:decide", slug=target.slug, decision="x")).status_code == 404
     assert (
         client.post(en("coordinator:decide", slug="nobody", decision="approve")).status_code == 404
@@ -171,7 +179,7 @@ def test_unknown_decisions_users_and_organisations_are_not_500s(client, coordina
 
 def test_approving_twice_is_a_clear_message_not_an_error(client, coordinator_with_mfa):
     target = factories.OrganizationFactory(status="approved")
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     response = client.post(
         en("coordinator:decide", slug=target.slug, decision="approve"), follow=True
     )
@@ -180,7 +188,7 @@ def test_approving_twice_is_a_clear_message_not_an_error(client, coordinator_wit
 
 def test_a_suspension_needs_a_reason_shown_next_to_the_field(client, coordinator_with_mfa):
     target = factories.OrganizationFactory(status="approved")
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     response = client.post(
         en("coordinator:decide", slug=target.slug, decision="suspend"), {"reason": ""}
     )
@@ -223,14 +231,14 @@ def test_suspension_hides_the_organisation_and_its_initiatives_and_reinstating_r
 
 def test_grant_and_revoke_through_the_users_page(client, coordinator_with_mfa):
     someone = factories.UserFactory(email="ny.samordnare@example.org")
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     page = client.get(en("coordinator:users") + "?q=ny.samordnare").text
     assert "ny.samordnare@example.org" in page and "coordinator@example.org" not in page
 
     response = client.post(
         en("coordinator:role", action="grant"), {"user": someone.pk}, follow=True
     )
-    assert "ny.samordnare@example.org is now a coordinator." in response.text
+    assert "ny.samordnare@example.org is now a coordinator. We have emailed them" in response.text
     someone.refresh_from_db()
     assert someone.is_coordinator
     response = client.post(
@@ -242,7 +250,7 @@ def test_grant_and_revoke_through_the_users_page(client, coordinator_with_mfa):
 
 
 def test_the_last_coordinator_cannot_revoke_themself(client, coordinator_with_mfa):
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     response = client.post(
         en("coordinator:role", action="revoke"), {"user": coordinator_with_mfa.pk}, follow=True
     )
@@ -267,18 +275,21 @@ def test_the_history_shows_who_changed_what_before_and_after(
     services.organization_suspend(
         organization=organization, actor=coordinator_with_mfa, reason="Utreds."
     )
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     client.post(en("coordinator:decide", slug=organization.slug, decision="reinstate"))
     organization.areas.add(factories.AreaFactory(name="Vårby strand"))
 
     html = client.get(en("coordinator:organization", slug=organization.slug)).text
     history = html[html.index('id="history-heading"') :]
-    assert "coordinator@example.org" in history
+    # People by name and organisation as the coordinator may see them, never by email.
+    assert coordinator_with_mfa.get_full_name() in history
+    assert "coordinator@example.org" not in history
     assert "<del>Approved</del> → <ins>Suspended</ins>" in history
     assert "<del>Suspended</del> → <ins>Approved</ins>" in history
     assert "Utreds." in history
     assert "Vårby strand" in history  # the area link
-    assert member.email in history  # the membership's creation
+    assert f"{member.get_full_name()} (Stiftelsen Testbostäder)" in history  # its membership
+    assert member.email not in history
 
 
 def _history_queries(client, organization, actor, n):
@@ -290,7 +301,7 @@ def _history_queries(client, organization, actor, n):
 
 
 def test_the_history_page_query_count_does_not_grow(client, coordinator_with_mfa):
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     small = factories.OrganizationFactory()
     large = factories.OrganizationFactory()
     assert _history_queries(client, small, coordinator_with_mfa, 2) == _history_queries(
@@ -305,7 +316,7 @@ def _list_queries(client, url, make, n):
 
 
 def test_the_organisation_list_query_count_does_not_grow(client, coordinator_with_mfa):
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     url = en("coordinator:organizations") + "?status=pending"
 
     def make():
@@ -315,7 +326,7 @@ def test_the_organisation_list_query_count_does_not_grow(client, coordinator_wit
 
 
 def test_the_users_list_query_count_does_not_grow(client, coordinator_with_mfa):
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     url = en("coordinator:users")
 
     def make():
@@ -330,7 +341,7 @@ def test_the_organisation_list_filters_by_status_and_keeps_it_across_pages(
     for i in range(31):
         factories.OrganizationFactory(name=f"Väntar {i:02}", status="pending")
     factories.OrganizationFactory(name="Avstängd förening", status="suspended")
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     pending = client.get(en("coordinator:organizations")).text
     assert "Väntar 00" in pending and "Avstängd förening" not in pending
     assert "?page=2" in pending

@@ -9,7 +9,7 @@ from initiatives import permissions, services
 from initiatives.models import Initiative, JoinRequest
 from stakeholders.models import Membership
 from tests import factories
-from tests.helpers import login_as
+from tests.helpers import login_as, login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +352,7 @@ def test_a_suspended_partner_organisation_is_named_to_coordinators_only(
     assert "Partnerföreningen" not in client.get(url).text  # resident
     client.force_login(member)
     assert "Partnerföreningen" not in client.get(url).text
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     assert "Partnerföreningen" in client.get(url).text
 
 

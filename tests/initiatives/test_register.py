@@ -13,7 +13,7 @@ from initiatives.models import Initiative, ScheduleSlot
 from partnership.problems.models import Problem
 from stakeholders.models import Membership, Organization
 from tests import factories
-from tests.helpers import login_as, query_count
+from tests.helpers import login_as, login_with_second_factor, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,7 @@ def test_member_of_pending_organisation_gets_403(client):
 def test_coordinator_registers_for_any_approved_organisation(
     client, coordinator, other_organization, vocab
 ):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     response = client.post(NEW, _payload(other_organization, vocab))
     assert response.status_code == 302
     assert Initiative.objects.get().lead_organization == other_organization
@@ -222,9 +222,9 @@ def test_list_offers_registration_to_partners_only(client, member):
             "The end date cannot be before the start date.",
         ),
         (
-            {"slots-0-starts_at": "22:00", "slots-0-ends_at": "21:00"},
+            {"slots-0-starts_at": "22:00", "slots-0-ends_at": "22:00"},
             "slots",
-            "The end time must be after the start time.",
+            "The end time must differ from the start time.",
         ),
         ({"latitude": "10.0", "longitude": "17.9"}, "latitude", "outside the partnership"),
         ({"longitude": "", "latitude": "59.27"}, "longitude", "Give both latitude and longitude"),
@@ -270,7 +270,7 @@ def test_lead_cannot_also_be_partner(client, member, organization, vocab):
 def test_coordinator_cannot_make_the_lead_a_partner(
     client, coordinator, organization, other_organization, vocab
 ):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     response = client.post(
         NEW, _payload(organization, vocab, partner_organizations=[str(organization.pk)])
     )
@@ -765,3 +765,71 @@ def test_edit_without_a_version_is_refused(client, member, initiative, vocab):
     assert 'value="Utan version"' in response.content.decode()
     initiative.refresh_from_db()
     assert initiative.title == "Läxhjälp"
+
+
+# --- Saving again after a conflict, far dates (issue 18) ----------------------------------------
+
+
+def test_after_a_conflict_saving_again_saves(client, member, org_admin, initiative, vocab):
+    """The kept form carried the version it was loaded at, so "save again" was refused
+    forever; it carries the current version now, and saving the kept input again saves it."""
+    mine = _edit_payload(initiative, vocab, title="Min titel")  # loaded at version 1
+    client.force_login(org_admin)
+    assert client.post(_edit_url(initiative), _edit_payload(initiative, vocab)).status_code == 302
+    client.force_login(member)
+
+    conflict = client.post(_edit_url(initiative), mine)
+
+    assert conflict.status_code == 409
+    assert 'name="version" value="2"' in conflict.text
+    kept = dict(conflict.context["form"].data.lists())  # what the page sends when saved again
+    assert kept["title"] == ["Min titel"]
+    again = client.post(_edit_url(initiative), kept)
+    assert again.status_code == 302
+    initiative.refresh_from_db()
+    assert (initiative.title, initiative.version) == ("Min titel", 3)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("ends_on", "9999-12-31", "Enter a date from 1900 to 2100."),
+        ("starts_on", "9999-12-31", "Enter a date from 1900 to 2100."),
+        ("starts_on", "0001-01-01", "Enter a date from 1900 to 2100."),
+        ("ends_on", "2026-02-30", "Enter a valid date."),
+    ],
+)
+def test_a_far_or_impossible_date_is_an_error_next_to_the_field(
+    client, member, organization, vocab, initiative, field, value, message
+):
+    """An end date of 9999-12-31 answered 500: the period's generated bound, 10000-01-01,
+    cannot be read back. Dates are bounded to the years 1900–2100, on both forms."""
+    client.force_login(member)
+    for url, payload in [
+        (NEW, _payload(organization, vocab, **{field: value})),
+        (_edit_url(initiative), _edit_payload(initiative, vocab, **{field: value})),
+    ]:
+        response = client.post(url, payload)
+        assert response.status_code == 400, url
+        assert response.context["form"].errors[field] == [message]
+        assert f'value="{value}"' in response.text  # the input is kept
+    initiative.refresh_from_db()
+    assert initiative.version == 1
+
+
+def test_the_date_pickers_offer_the_bounded_years(client, member):
+    client.force_login(member)
+    html = client.get(NEW).text
+    assert 'type="date" name="ends_on" min="1900-01-01" max="2100-12-31"' in html
+
+
+def test_the_similar_lookup_takes_a_half_typed_period(client, member, initiative):
+    """While typing, the end may come before the start: the lookup answers, never a 500."""
+    client.force_login(member)
+    response = client.get(
+        "/en/initiatives/new/similar/",
+        {"title": initiative.title, "starts_on": "2026-05-01", "ends_on": "2026-04-01"},
+    )
+    assert response.status_code == 200
+    far = client.get("/en/initiatives/new/similar/", {"title": "x", "ends_on": "9999-12-31"})
+    assert far.status_code == 400

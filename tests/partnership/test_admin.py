@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests import factories
+from tests.helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +14,8 @@ DOMAIN_APPS = {"partnership", "stakeholders", "initiatives", "problems"}
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
-    return client
+    """A superuser in a session that passed the second factor: what the admin needs."""
+    return login_with_second_factor(client, factories.UserFactory(is_staff=True, is_superuser=True))
 
 
 def domain_admins():

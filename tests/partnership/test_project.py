@@ -46,6 +46,7 @@ def test_check_deploy_is_clean_with_production_settings():
         env={
             "DEBUG": "False",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(32),
             "ALLOWED_HOSTS": "trygghet.example.se",
             "EMAIL_HOST": "smtp.example.se",
         },
@@ -58,6 +59,15 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = manage("check", env={"DEBUG": "False", "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_an_mfa_encryption_key():
+    result = manage(
+        "check",
+        env={"DEBUG": "False", "SECRET_KEY": secrets.token_urlsafe(50), "MFA_ENCRYPTION_KEY": ""},
+    )
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEY must be set" in result.stderr
 
 
 def test_sqlite_is_refused():

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from partnership.permissions import mark_second_factor
 from partnership.problems import services
 from partnership.problems.models import Problem, ProblemDigestSubscription, ProblemDigestWeek
 from partnership.problems.selectors import digest_problems
@@ -53,7 +54,8 @@ def _responsible(problem, organization, when):
     services.problem_take_responsibility(
         problem=problem,
         organization=organization,
-        actor=factories.UserFactory(is_coordinator=True),
+        # A coordinator acting in a session that passed the second factor.
+        actor=mark_second_factor(factories.UserFactory(is_coordinator=True), True),
         role="lead",
         commitment="Vi tar det.",
     )

@@ -163,7 +163,7 @@ def test_empty_and_header_only_and_too_large(client, member, vocabulary):
 
 def test_walk_form_errors_keep_the_input(client, member, vocabulary):
     client.force_login(member)
-    response = _upload(client, VALID.encode(), title="", held_on="2999-01-01")
+    response = _upload(client, VALID.encode(), title="", held_on="2099-01-01")
     assert response.status_code == 400
     assert "This field is required" in response.text and "future" in response.text
     _nothing_saved()

@@ -7,6 +7,7 @@ import pytest
 from partnership.problems import permissions
 from partnership.problems.models import Problem
 from tests import factories
+from tests.helpers import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,7 @@ def _payload(problem, **overrides):
 @pytest.mark.parametrize("role", CAST)
 def test_who_may_edit_archive_and_restore(client, request, problem, role):
     user = request.getfixturevalue(role) if role != "resident" else None
-    if user is not None:
-        client.force_login(user)
+    login_as(client, request, role)  # a coordinator in a session with the second factor
     editor = role in {"member", "org_admin", "coordinator"}
     if user is not None:
         assert permissions.can_edit_problem(user, problem) is editor
@@ -166,7 +166,36 @@ def test_an_archived_problem_is_gone_except_for_its_editors_and_comes_back(
 def test_archive_and_restore_are_post_only_and_idempotent(client, member, problem):
     client.force_login(member)
     url = f"{BASE}{problem.public_id}/"
-    assert client.get(f"{url}archive/").status_code == 405
+    assert client.get(f"{url}archive/").status_code == 200  # "are you sure?", nothing done
+    problem.refresh_from_db()
+    assert problem.archived_at is None
     client.post(f"{url}archive/")
     again = client.post(f"{url}archive/")
     assert "The problem was already archived." in client.get(again.url).text
+
+
+def test_after_a_conflict_saving_again_saves(client, member, org_admin, problem):
+    """Issue 18: the kept form carries the current version, so saving again saves."""
+    stale = _payload(problem, title="Min ändring")
+    client.force_login(org_admin)
+    client.post(f"{BASE}{problem.public_id}/edit/", _payload(problem, severity="4"))
+    client.force_login(member)
+
+    conflict = client.post(f"{BASE}{problem.public_id}/edit/", stale)
+
+    assert conflict.status_code == 409
+    assert 'name="version" value="2"' in conflict.text
+    kept = dict(conflict.context["form"].data.lists())  # what the page sends when saved again
+    again = client.post(f"{BASE}{problem.public_id}/edit/", kept)
+    assert again.status_code == 302
+    problem.refresh_from_db()
+    assert (problem.title, problem.version) == ("Min ändring", 3)
+
+
+def test_a_far_date_is_an_error_next_to_the_field(client, member, problem):
+    client.force_login(member)
+    response = client.post(
+        f"{BASE}{problem.public_id}/edit/", _payload(problem, observed_on="9999-12-31")
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["observed_on"] == ["Enter a date from 1900 to 2100."]

@@ -13,7 +13,7 @@ from partnership.problems import services
 from partnership.problems.models import Problem, ProblemEndorsement, ProblemResponsibility
 from stakeholders.models import Organization
 from tests import factories
-from tests.helpers import login_as, query_count
+from tests.helpers import login_as, login_with_second_factor, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +217,7 @@ def test_record_saves_and_keeps_input_on_errors(client, member, area, theme, org
         latitude="59,2655",
         longitude="",
         time_from="22:00",
-        observed_on="2999-01-01",
+        observed_on="2099-01-01",  # within 1900–2100, in the future
     )
     response = client.post(f"{BASE}new/", bad)
     assert response.status_code == 400
@@ -337,7 +337,7 @@ def test_responsibility_due_date_not_in_the_past(client, member, problem):
 def test_coordinator_commits_any_approved_organisation(
     client, coordinator, other_organization, problem
 ):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     response = client.post(
         f"{BASE}{problem.public_id}/responsibility/",
         {"organization": other_organization.pk, "role": "lead", "commitment": "Leder arbetet."},
@@ -387,6 +387,20 @@ def test_status_change_on_a_stale_page_is_refused(client, member, problem):
     assert response.status_code == 400 and "Someone changed this problem" in response.text
     problem.refresh_from_db()
     assert problem.status == "being_addressed"
+
+
+def test_after_a_stale_status_change_sending_it_again_works(client, member, problem):
+    """Issue 18: the kept status form carries the problem's current version."""
+    client.force_login(member)
+    services.problem_change_status(problem=problem, actor=member, status="being_addressed")
+    url = f"{BASE}{problem.public_id}/status/"
+    stale = client.post(url, {"status": "resolved", "outcome": "Klart.", "version": 1})
+    assert stale.status_code == 400
+    kept = dict(stale.context["status_form"].data.lists())
+    assert kept["version"] == ["2"] and kept["outcome"] == ["Klart."]
+    assert client.post(url, kept).status_code == 302
+    problem.refresh_from_db()
+    assert (problem.status, problem.outcome) == ("resolved", "Klart.")
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.utils import translation
 from stakeholders import services
 from stakeholders.models import Membership, Organization, User
 from tests import factories
+from tests.helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def test_application_verification_approval_then_the_first_admin_sets_a_password_
     client.post(_link(mailoutbox[0], "verification"))
     organization = Organization.objects.get()
 
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     pending = client.get(en("coordinator:organizations") + "?status=pending").text
     assert "Vårby Idrottsförening" in pending and "Yes" in pending  # email confirmed
     with django_capture_on_commit_callbacks(execute=True):
@@ -188,7 +189,7 @@ def test_application_verification_approval_then_the_first_admin_sets_a_password_
 
     approved_email = mailoutbox[-1]
     assert approved_email.to == ["sara.lind@example.org"]
-    assert "is now part of the partnership" in approved_email.subject
+    assert "has been approved" in approved_email.subject  # no applicant text in subjects
     client.logout()
     set_password = client.get(_link(approved_email, "approval"), follow=True)
     assert set_password.status_code == 200
@@ -235,7 +236,7 @@ def test_rejection_needs_a_reason_and_emails_it(
         contact_name="Tor",
         contact_email="tor@example.org",
     )
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     reject = en("coordinator:decide", slug=applying.slug, decision="reject")
 
     response = client.post(reject, {"reason": "   "})

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.helpers import query_count
+from tests.helpers import login_as, login_with_second_factor, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -291,7 +291,7 @@ def test_partners_see_members_who_share_their_contact_details(
     user = request.getfixturevalue(who)
     user.first_name, user.last_name = "Hemlig", "Person"
     user.save()
-    client.force_login(user)
+    login_as(client, request, who)
     html = client.get(f"/en/who-does-what/{organization.slug}/").text
     assert "Contact people" in html
     assert "Sara Delare" in html and "Trygghetsvärd" in html
@@ -373,13 +373,13 @@ def test_csv_export_for_a_member(client, member, varied_directory, organization)
     assert row[1] == "Property owner / housing company"
     assert row[2] == "Vårby allé" and row[3] == "Lighting"
     assert row[4] == "https://example.org/"
-    assert row[6] == "'+46 8 123 45"
+    assert row[6] == "+46 8 123 45"  # a phone number is no formula (issue 17)
     assert row[7] == "1", "partners count partners-only initiatives"
     assert row[8] == "http://testserver/en/who-does-what/stiftelsen-testbostader/"
 
 
 def test_csv_export_is_filtered(client, coordinator, varied_directory):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     rows = _csv_rows(_csv(client, {"kind": "school"}))
     assert [row[0] for row in rows[1:]] == ["Vårbyskolan"]
 
