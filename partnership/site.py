@@ -37,3 +37,7 @@ home_stats = Contributions("home_stats")
 account_data = Contributions("account_data")
 # Mina sidor's context: {"join_requests": [...], …}; called with user=.
 my_pages = Contributions("my_pages")
+# The coordinator's overview: {"last_meeting_on": date | None, "upcoming_meetings": [...]};
+# called with user=. The meetings app registers a provider; without one the overview counts
+# "new" from a fixed number of days back (``coordination.selectors.overview_since``).
+coordinator_overview = Contributions("coordinator_overview")

@@ -1,14 +1,14 @@
 """Every dashboard table as CSV (UTF-8 with a byte-order mark, for Excel), streamed: all rows,
 not just the page shown."""
 
-import csv
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
 from partnership.coordination import queries
+from partnership.coordination.queries.overlaps import STRENGTH_LABELS
 from partnership.models import Weekday
-from stakeholders.exports import csv_safe
+from stakeholders.exports import CsvWriter, csv_safe
 
 
 class _Echo:
@@ -66,7 +66,7 @@ def _overlaps(scope, decided):
             groups,
             distance,
             coincide,
-            strength,
+            str(STRENGTH_LABELS.get(strength, strength)),
             is_decided,
             decision or "",
             note or "",
@@ -172,7 +172,7 @@ TABLES = {
 
 
 def rows(table: str, scope) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())
     first = True
     for row in TABLES[table](scope):
         line = writer.writerow([_cell(value) for value in row])

@@ -21,6 +21,7 @@ class OverlapDecision(models.Model):
         COMPLEMENTARY = "complementary", _("Complementary: both are needed")
         CONTACTED = "contacted", _("Organisations contacted")
         MERGED = "merged", _("Merged into one")
+        NOT_AN_OVERLAP = "not_overlap", _("Not an overlap")
 
     initiative_a = models.ForeignKey(
         "initiatives.Initiative", on_delete=models.CASCADE, related_name="+"
@@ -79,6 +80,10 @@ class OverlapSnapshot(models.Model):
     change_mark = models.BigIntegerField(default=0)
     pairs = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
+    # How many pairs became new on each day ({"2026-11-29": 12, …}: the day the newer of the
+    # two initiatives was registered, in the portal's time zone), so that "new since the last
+    # meeting" is counted without reading a million pairs.
+    new_by_day = models.JSONField(default=dict)
 
     class Meta:
         get_latest_by = "computed_at"
@@ -92,7 +97,17 @@ class OverlapSnapshotPair(models.Model):
     """One overlapping pair of the current snapshot: the ``overlapping`` row of the overlap
     query (ids in canonical order, tags = theme ids and negated target-group ids)."""
 
-    snapshot = models.ForeignKey(OverlapSnapshot, on_delete=models.CASCADE, related_name="+")
+    # No database constraint and no index of its own: a refresh inserts a million rows at
+    # national scale, each of which would queue a deferred foreign-key check (run at commit)
+    # and update a fifth index. The refresh deletes the pairs of the snapshots it replaces
+    # itself (``services.overlaps_refresh``); the indexes below all start with the snapshot.
+    snapshot = models.ForeignKey(
+        OverlapSnapshot,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     a = models.BigIntegerField()
     b = models.BigIntegerField()
     tags = ArrayField(models.BigIntegerField())
@@ -102,14 +117,25 @@ class OverlapSnapshotPair(models.Model):
     same_area = models.BooleanField()
     distance = models.FloatField(null=True)
     coincide = models.BooleanField()
+    # When the newer of the two initiatives was registered ("new since the last meeting").
+    registered_at = models.DateTimeField(null=True)
+    # 1 low, 2 medium, 3 high (``queries.overlaps``).
     strength = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
             models.Index(fields=["snapshot", "a", "b"], name="overlap_snapshot_pair_idx"),
-            # Strongest first, the way the page lists them.
+            # Strongest first, the way the page lists them (newest first within a strength).
             models.Index(
-                "snapshot", F("strength").desc(), "a", "b", name="overlap_snapshot_rank_idx"
+                "snapshot",
+                F("strength").desc(),
+                F("registered_at").desc(),
+                "a",
+                "b",
+                name="overlap_snapshot_rank_idx",
+            ),
+            models.Index(
+                "snapshot", F("registered_at").desc(), "a", "b", name="overlap_snapshot_new_idx"
             ),
         ]
 

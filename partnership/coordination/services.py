@@ -16,13 +16,18 @@ def overlap_decide(
     *, initiative_a_id: int, initiative_b_id: int, decision: str, note: str, actor
 ) -> OverlapDecision:
     """Record a coordinator's decision on an overlapping pair (complementary, organisations
-    contacted, merged) with a note. The pair is stored once, in canonical order; a new
-    decision replaces the previous one (history keeps it). The decision remembers what the
-    pair looked like (areas, themes, periods): when either initiative changes any of them the
-    pair is open again. Only a pair that overlaps now can be decided."""
+    contacted, merged, or not an overlap) with a note. Any decision takes the pair off the
+    open list. The pair is stored once, in canonical order; a new decision replaces the
+    previous one (history keeps it). The decision remembers what the pair looked like (areas,
+    themes, periods): when either initiative changes any of them the pair is open again. Only
+    a pair that overlaps now can be decided."""
     a_id, b_id = sorted((int(initiative_a_id), int(initiative_b_id)))
     if queries.overlap_pair(a_id, b_id) is None:
         raise ValidationError(_("These initiatives do not overlap (any more)."))
+    return _decision_record(a_id, b_id, decision=decision, note=note, actor=actor)
+
+
+def _decision_record(a_id: int, b_id: int, *, decision: str, note: str, actor) -> OverlapDecision:
     decision_obj, _created = OverlapDecision.objects.update_or_create(
         initiative_a_id=a_id,
         initiative_b_id=b_id,
@@ -34,6 +39,28 @@ def overlap_decide(
         },
     )
     return decision_obj
+
+
+# A cluster is decided from one page of the list: never more pairs than a page holds.
+CLUSTER_MAX_PAIRS = queries.OVERLAP_PAGE_SIZE
+
+
+@transaction.atomic
+def overlap_cluster_decide(
+    *, pairs: list[tuple[int, int]], decision: str, note: str, actor
+) -> list[OverlapDecision]:
+    """The same decision and note for every pair of a cluster (pairs sharing a theme in the
+    same place), in one step. Every pair must overlap now (checked in one statement), or
+    nothing is recorded."""
+    pairs = sorted({tuple(sorted((int(a), int(b)))) for a, b in pairs})
+    if not pairs or len(pairs) > CLUSTER_MAX_PAIRS:
+        raise ValidationError(_("Choose the pairs of one cluster."))
+    overlapping = queries.overlapping_among({i for pair in pairs for i in pair})
+    if any(pair not in overlapping for pair in pairs):
+        raise ValidationError(
+            _("Some of these initiatives do not overlap any more: reload the list.")
+        )
+    return [_decision_record(a, b, decision=decision, note=note, actor=actor) for a, b in pairs]
 
 
 _REFRESH_LOCK = 0x0FE7_1A95  # pg_advisory_xact_lock key: "overlaps refresh"
@@ -65,8 +92,9 @@ def overlaps_refresh() -> list[OverlapSnapshot]:
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute(queries.SNAPSHOT_FILL, queries.snapshot_fill_params(snapshot))
                 snapshot.pairs = cursor.rowcount
+            snapshot.new_by_day = queries.snapshot_new_by_day(snapshot)
             snapshot.seconds = round(time.monotonic() - started, 2)
-            snapshot.save(update_fields=["pairs", "seconds"])
+            snapshot.save(update_fields=["pairs", "seconds", "new_by_day"])
             snapshots.append(snapshot)
         # Readers keep seeing the old snapshots until this commits (MVCC).
         keep = [snapshot.pk for snapshot in snapshots]
@@ -76,4 +104,8 @@ def overlaps_refresh() -> list[OverlapSnapshot]:
                 [keep],
             )
         OverlapSnapshot.objects.exclude(pk__in=keep).delete()
+        with connection.cursor() as cursor:
+            # A million new rows: fresh statistics, or the pages' plans go wrong until
+            # autovacuum gets to the table.
+            cursor.execute("ANALYZE dashboard_overlapsnapshotpair")
     return snapshots

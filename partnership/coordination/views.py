@@ -2,23 +2,32 @@
 two-factor authentication): the dashboard, the organisations' applications and status, and
 the coordinator role. Organisation and role changes are services of the stakeholders app."""
 
+import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partnership.coordination import exports, permissions, queries, services
-from partnership.coordination.forms import OverlapDecisionForm, ScopeForm
+from partnership.coordination import exports, permissions, queries, selectors, services
+from partnership.coordination.forms import (
+    OverlapClusterDecisionForm,
+    OverlapDecisionForm,
+    ScopeForm,
+)
+from partnership.coordination.models import OverlapDecision
 from partnership.coordination.tasks import overlaps_refresh_task
+from partnership.pdf import pdf_response
 from partnership.permissions import coordinator_required
+from partnership.spreadsheets import xlsx_response
 from stakeholders import forms as stakeholder_forms
 from stakeholders import selectors as stakeholder_selectors
 from stakeholders import services as stakeholder_services
@@ -34,19 +43,42 @@ def _scope_form(request, **kwargs) -> ScopeForm:
 @coordinator_required
 @require_GET
 def overview(request):
-    """What needs a coordinator's attention, in numbers, with links to each list."""
+    """What needs the coordinator today, first, in counts that link to their lists; then the
+    state of the partnership in numbers."""
     form = _scope_form(request)
-    numbers = queries.overview(form.scope())
-    return render(request, "dashboard/overview.html", {"form": form, **numbers})
+    since = selectors.overview_since(user=request.user)
+    numbers = queries.overview(form.scope(), new_since=since.starts)
+    return render(
+        request,
+        "dashboard/overview.html",
+        {"form": form, "since": since, **numbers, **selectors.applications_waiting()},
+    )
+
+
+def _since(value) -> dt.date | None:
+    """``?since=`` as a day (a bad value is ignored: the whole list shows)."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @coordinator_required
 @require_GET
 def overlaps(request):
-    """Open (or decided) overlapping pairs, strongest first, grouped into clusters."""
+    """Open (or decided) overlapping pairs, strongest or newest first, 25 a page, with the
+    clusters on the page; each pair opens its own decision form."""
     form = _scope_form(request)
     decided = request.GET.get("show") == "decided"
-    result = queries.overlaps(form.scope(), decided=decided, page=request.GET.get("page"))
+    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else "strength"
+    since = _since(request.GET.get("since"))
+    result = queries.overlaps(
+        form.scope(),
+        decided=decided,
+        page=request.GET.get("page"),
+        sort=sort,
+        since=selectors.day_start(since) if since else None,
+    )
     return render(
         request,
         "dashboard/overlaps.html",
@@ -55,7 +87,9 @@ def overlaps(request):
             "result": result,
             "page": result.page,
             "decided": decided,
-            "decision_form": OverlapDecisionForm(),
+            "sort": sort,
+            "since": since,
+            "decisions": OverlapDecision.Decision.choices,
         },
     )
 
@@ -69,31 +103,84 @@ def overlaps_refresh(request):
     return redirect("coordinator:dashboard:overlaps")
 
 
+def _back(request) -> str:
+    """The list the coordinator came from (only a page of the overlap list)."""
+    back = reverse("coordinator:dashboard:overlaps")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return next_url if next_url.startswith(back) and "//" not in next_url else back
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def overlap_decide(request):
+    """A pair's decision on its own page (``?a=&b=``, for a phone or a long note); the list's
+    forms post here too. A choice is required; errors come back on this page."""
+    data = request.POST if request.method == "POST" else request.GET
+    pair = permissions.overlap_pair_for_user(request, data.get("a"), data.get("b"))
+    if request.method == "GET":
+        decision_form = OverlapDecisionForm(initial={"a": pair.a.pk, "b": pair.b.pk})
+    else:
+        decision_form = OverlapDecisionForm(request.POST)
+        if decision_form.is_valid():
+            try:
+                services.overlap_decide(
+                    initiative_a_id=pair.a.pk,
+                    initiative_b_id=pair.b.pk,
+                    decision=decision_form.cleaned_data["decision"],
+                    note=decision_form.cleaned_data["note"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                decision_form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The decision is recorded; the pair is listed as decided.")
+                )
+                return redirect(_back(request))
+    return TemplateResponse(
+        request,
+        "dashboard/overlap_decide.html",
+        {"pair": pair, "decision_form": decision_form, "next": _back(request)},
+        status=400 if decision_form.errors else 200,
+    )
+
+
 @coordinator_required
 @require_POST
-def overlap_decide(request):
-    """Record a decision on a pair; back to the list the coordinator came from."""
-    form = OverlapDecisionForm(request.POST)
-    back = reverse("coordinator:dashboard:overlaps")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith(back):
-        back = next_url
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision for the pair."))
-        return redirect(back)
-    try:
-        services.overlap_decide(
-            initiative_a_id=form.cleaned_data["a"],
-            initiative_b_id=form.cleaned_data["b"],
-            decision=form.cleaned_data["decision"],
-            note=form.cleaned_data["note"],
-            actor=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The decision is recorded; the pair is listed as decided."))
-    return redirect(back)
+def overlap_cluster_decide(request):
+    """One decision for every pair of a cluster; errors come back on a page of their own."""
+    decision_form = OverlapClusterDecisionForm(request.POST)
+    if decision_form.is_valid():
+        try:
+            decided = services.overlap_cluster_decide(
+                pairs=decision_form.cleaned_data["pairs"],
+                decision=decision_form.cleaned_data["decision"],
+                note=decision_form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            decision_form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The decision is recorded for %(count)d pair.",
+                    "The decision is recorded for %(count)d pairs.",
+                    len(decided),
+                )
+                % {"count": len(decided)},
+            )
+            return redirect(_back(request))
+    return TemplateResponse(
+        request,
+        "dashboard/overlap_cluster_decide.html",
+        {
+            "decision_form": decision_form,
+            "pair_keys": request.POST.getlist("pairs"),
+            "next": _back(request),
+        },
+        status=400,
+    )
 
 
 @coordinator_required
@@ -128,8 +215,8 @@ def coverage(request):
 @coordinator_required
 @require_GET
 def attention(request):
-    """Initiatives without news, organisations without initiatives, initiatives without a
-    problem."""
+    """Problems nobody answers for, overdue responsibilities, initiatives without news,
+    organisations without initiatives, initiatives without a problem."""
     form = _scope_form(request)
     scope = form.scope()
     return render(
@@ -138,6 +225,12 @@ def attention(request):
         {
             "form": form,
             "stale_days": queries.STALE_DAYS,
+            "unowned": queries.attention_page(
+                queries.unowned_problems(scope), request.GET.get("unowned_page")
+            ),
+            "overdue": queries.attention_page(
+                queries.overdue_responsibilities(scope), request.GET.get("overdue_page")
+            ),
             "stale": queries.attention_page(
                 queries.stale_initiatives(scope), request.GET.get("stale_page")
             ),
@@ -166,16 +259,60 @@ def report(request):
 
 @coordinator_required
 @require_GET
+def report_pdf(request):
+    """The partnership report as a PDF: A4, the partnership and the period on every page,
+    the coverage transposed (a row per theme) on a landscape page, so no column is lost."""
+    form = _scope_form(request, default_year=True)
+    if form.errors:  # as the CSV files: the page shows the errors, the file says them
+        return HttpResponseBadRequest(
+            form.errors_as_text(), content_type="text/plain; charset=utf-8"
+        )
+    scope = form.scope()
+    starts, ends = scope.window
+    period = f"{starts.isoformat()} – {ends.isoformat() if ends else ''}".strip(" –")
+    context = {"scope": scope, "today": timezone.localdate(), **queries.report(scope)}
+    return pdf_response(
+        request,
+        "dashboard/report_pdf.html",
+        context,
+        subtitle=period,
+        filename=f"lagesbild-{starts.isoformat()}.pdf",
+    )
+
+
+@coordinator_required
+@require_GET
 def export_csv(request, table):
-    """Every row of one dashboard table as CSV, streamed, with the page's filters."""
+    """Every row of one dashboard table as CSV, streamed, with the page's filters; a filter the
+    page would show an error for answers 400 with the error, never every row."""
     if table not in exports.TABLES:
         raise Http404
     form = _scope_form(request, default_year=table.startswith("report"))
+    if form.errors:  # the page shows these next to the fields; the file says them
+        return HttpResponseBadRequest(
+            form.errors_as_text(), content_type="text/plain; charset=utf-8"
+        )
     response = StreamingHttpResponse(
         exports.rows(table, form.scope()), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
     return response
+
+
+@coordinator_required
+@require_GET
+def export_xlsx(request, table):
+    """The same table as a spreadsheet for Excel (the CSV is for programs): the same
+    filters, the same 400 for a filter the page would show an error for."""
+    if table not in exports.TABLES:
+        raise Http404
+    form = _scope_form(request, default_year=table.startswith("report"))
+    if form.errors:
+        return HttpResponseBadRequest(
+            form.errors_as_text(), content_type="text/plain; charset=utf-8"
+        )
+    rows = exports.TABLES[table](form.scope())
+    return xlsx_response(rows, title=table, filename=f"{table}.xlsx")
 
 
 # --- Organisations and the coordinator role ----------------------------------------------------
@@ -201,7 +338,7 @@ def coordinator_organizations(request):
 
 def _render_coordinator_organization(request, organization, *, reason_form=None, status=200):
     history = stakeholder_selectors.organization_history(
-        organization=organization, page_number=request.GET.get("page")
+        organization=organization, reader=request.user, page_number=request.GET.get("page")
     )
     return render(
         request,
@@ -307,7 +444,10 @@ def coordinator_role(request, action):
     else:
         granted = action == "grant"
         message = (
-            _("%(email)s is now a coordinator.")
+            _(
+                "%(email)s is now a coordinator. We have emailed them: their coordinator "
+                "rights begin when they log in with an authenticator app."
+            )
             if granted
             else _("%(email)s is no longer a coordinator.")
         )

@@ -26,10 +26,13 @@ import pghistory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
+from partnership.meetings import selectors as meeting_selectors
+from partnership.meetings.models import AgendaItem, Decision, Meeting
 from partnership.models import Area, TargetGroup, Theme, Visibility, Weekday
 from partnership.problems.models import (
     Problem,
@@ -84,6 +87,12 @@ _FIELDS = {
         "slots": ("weekday starts ends", ""),
         "updates": ("day organization text", "new_status"),
         "join_requests": ("organization message", ""),
+        "meetings": (
+            "key kind day starts ends invited",
+            "place link attendance approved items",
+        ),
+        "items": ("title", "detail minutes decisions"),
+        "decisions": ("kind organization due_in_days", "text problem role commitment done"),
     }.items()
 }
 # The top-level tables in loading order, and the field that keys their rows.
@@ -96,6 +105,7 @@ _TABLES = {
     "problems": "key",
     "walks": "key",
     "initiatives": "title",
+    "meetings": "key",
 }
 
 
@@ -294,6 +304,25 @@ class _DataCheck:
         for inner, join in self.rows(where, row, "join_requests"):
             self.refer(inner, join, "organization", "organizations")
 
+    def meetings(self, where: str, row: dict) -> None:
+        self.choice(where, "kind", row["kind"], Meeting.Kind.values)
+        self.days(where, row, "day")
+        self.clock(where, row, "starts", "ends")
+        self.refer(where, row, "invited", "organizations", many=True)
+        if not (row.get("place") or row.get("link")):
+            self.fail(where, "give a place or a link")
+        if row.get("approved") and row["day"] > 0:
+            self.fail(where, "only a held meeting's minutes can be approved")
+        for inner, item in self.rows(where, row, "items"):
+            for deeper, decision in self.rows(inner, item, "decisions"):
+                self.choice(deeper, "kind", decision["kind"], list(Decision.FOLLOWED_UP))
+                self.refer(deeper, decision, "organization", "organizations")
+                self.refer(deeper, decision, "problem", "problems")
+                self.days(deeper, decision, "due_in_days")
+                needed = {"task": "text", "responsibility": "problem role commitment"}
+                if missing := sorted(set(needed[decision["kind"]].split()) - decision.keys()):
+                    self.fail(deeper, f"missing {', '.join(missing)}")
+
 
 def _time(value: str) -> dt.time:
     return dt.time.fromisoformat(value)
@@ -421,6 +450,7 @@ class _DemoLoader:
         for walk in self.data.get("walks", []):
             self.walk_load(walk)
         self.initiatives_load()
+        self.meetings_load()
 
     def organizations_load(self) -> dict:
         specs = self.data.get("organizations", [])
@@ -635,3 +665,91 @@ class _DemoLoader:
             )
             self.result.created["joinrequest"] += 1
         self.result.created["initiative"] += 1
+
+    def meetings_load(self) -> None:
+        """The demo meetings: a held one with its minutes and decisions, and a coming one
+        whose agenda is drawn from the dashboard (``meetings.selectors.agenda_draft``), as
+        a coordinator's new meeting is. No invitations are sent."""
+        coordinator = User.objects.filter(is_coordinator=True).order_by("pk").first()
+        zone = timezone.get_current_timezone()
+        for spec in self.data.get("meetings", []):
+            public_id = uuid.uuid5(DEMO_NAMESPACE, f"meeting:{spec['key']}")
+            if Meeting.objects.filter(public_id=public_id).exists():
+                continue
+            day = self.days_from_today(spec["day"])
+            meeting = Meeting.objects.create(
+                public_id=public_id,
+                kind=spec["kind"],
+                starts_at=dt.datetime.combine(day, _time(spec["starts"]), tzinfo=zone),
+                ends_at=dt.datetime.combine(day, _time(spec["ends"]), tzinfo=zone),
+                place=spec.get("place", ""),
+                link=spec.get("link", ""),
+                attendance=spec.get("attendance", ""),
+                created_by=coordinator,
+            )
+            meeting.invited_organizations.set([self.organizations[s] for s in spec["invited"]])
+            if "items" in spec:
+                for position, item_spec in enumerate(spec["items"], start=1):
+                    self.meeting_item_load(meeting, position, item_spec, coordinator)
+            else:
+                draft = meeting_selectors.agenda_draft(meeting)
+                for position, item in enumerate(draft.items, start=1):
+                    item.meeting, item.position = meeting, position
+                AgendaItem.objects.bulk_create(draft.items)
+                meeting.agenda_totals = draft.totals
+                meeting.save(update_fields=["agenda_totals"])
+                self.result.created["agendaitem"] += len(draft.items)
+            if spec.get("approved"):
+                meeting.approved_at, meeting.approved_by = meeting.ends_at, coordinator
+                meeting.save(update_fields=["approved_at", "approved_by"])
+            self.result.created["meeting"] += 1
+
+    def meeting_item_load(self, meeting, position: int, spec: dict, coordinator) -> None:
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            position=position,
+            source=AgendaItem.Source.ADDED,
+            title=spec["title"],
+            detail=spec.get("detail", ""),
+            minutes=spec.get("minutes", ""),
+        )
+        self.result.created["agendaitem"] += 1
+        for decision in spec.get("decisions", []):
+            organization = self.organizations[decision["organization"]]
+            due_on = self.days_from_today(decision["due_in_days"])
+            done_at = meeting.ends_at if decision.get("done") else None
+            row = Decision(
+                meeting=meeting,
+                item=item,
+                kind=decision["kind"],
+                organization=organization,
+                due_on=due_on,
+                done_at=done_at,
+                created_by=coordinator,
+            )
+            if decision["kind"] == Decision.Kind.RESPONSIBILITY:
+                problem = self.problems[decision["problem"]]
+                row.problem = problem
+                row.responsibility, _created = ProblemResponsibility.objects.get_or_create(
+                    problem=problem,
+                    organization=organization,
+                    defaults={
+                        "role": decision["role"],
+                        "commitment": decision["commitment"],
+                        "due_on": due_on,
+                        "committed_by": coordinator,
+                    },
+                )
+                with translation.override("sv"):  # as the service words it
+                    row.text = gettext(
+                        "%(organization)s (%(role)s) on “%(problem)s”: %(commitment)s"
+                    ) % {
+                        "organization": organization.name,
+                        "role": row.responsibility.get_role_display().lower(),
+                        "problem": problem.title,
+                        "commitment": row.responsibility.commitment,
+                    }
+            else:
+                row.text = decision["text"]
+            row.save()
+            self.result.created["decision"] += 1

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests import factories
+from tests.helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def logged_in_coordinator(page, live_server, coordinator_with_mfa):
     """The coordinator's session cookie in the browser (two-factor login is tested elsewhere)."""
     client = Client()
-    client.force_login(coordinator_with_mfa)
+    login_with_second_factor(client, coordinator_with_mfa)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]

@@ -10,7 +10,9 @@ from initiatives.models import Initiative
 from partnership.coordination import queries, services
 from partnership.coordination.models import OverlapDecision
 from partnership.coordination.queries import snapshot
+from partnership.coordination.queries.overlaps import HIGH, LOW, MEDIUM
 from tests import factories
+from tests.helpers import query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -132,15 +134,56 @@ def test_nested_areas_overlap(place, theme):
     assert found[key(a, b)].nested
 
 
-def test_a_shared_target_group_is_enough_but_nothing_shared_is_not(place):
+def test_a_shared_target_group_alone_is_not_an_overlap(place):
+    """Football for girls and homework help share young people, not work."""
     _, centre, _ = place
     youth = factories.TargetGroupFactory(name_en="Young people")
-    a = make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()], [youth])
-    b = make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()], [youth])
-    make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()])
+    make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()], [youth])
+    make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()], [youth])
+    assert pairs() == {}
+
+
+def test_schedules_alone_are_not_an_overlap(place):
+    _, centre, _ = place
+    a = make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()])
+    b = make(factories.OrganizationFactory(), [centre], [factories.ThemeFactory()])
+    for initiative in (a, b):
+        factories.ScheduleSlotFactory(initiative=initiative, weekday=5)
+    assert pairs() == {}
+
+
+def test_target_groups_and_coinciding_times_raise_the_strength(place, theme):
+    """Theme and place: low; plus a target group or coinciding times: medium; both: high."""
+    _, centre, _ = place
+    youth = factories.TargetGroupFactory(name_sv="Unga 13–17 år", name_en="Young people 13–17")
+    low = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(2)]
+    other = factories.AreaFactory(name="Masmo centrum")
+    medium = [make(factories.OrganizationFactory(), [other], [theme], [youth]) for _ in range(2)]
+    third = factories.AreaFactory(name="Vårby allé")
+    high = [make(factories.OrganizationFactory(), [third], [theme], [youth]) for _ in range(2)]
+    for initiative in high:
+        factories.ScheduleSlotFactory(
+            initiative=initiative, weekday=5, starts_at=dt.time(21), ends_at=dt.time(23, 59)
+        )
     found = pairs()
-    assert list(found) == [key(a, b)]
-    assert [g.pk for g in found[key(a, b)].groups] == [youth.pk]
+    assert {k: p.strength for k, p in found.items()} == {
+        key(*low): LOW,
+        key(*medium): MEDIUM,
+        key(*high): HIGH,
+    }
+    # strongest first
+    assert list(found) == [key(*high), key(*medium), key(*low)]
+    assert [g.pk for g in found[key(*high)].groups] == [youth.pk]
+    with translation.override("sv"):
+        assert found[key(*high)].strength_label == "hög"
+        assert found[key(*high)].reason == (
+            "Båda arbetar med nattvandring i Vårby allé, fredagar 21–24, för unga 13–17 år"
+        )
+    with translation.override("en"):
+        assert found[key(*high)].reason == (
+            "Both work on night walks in Vårby allé, Fridays 21–24, for young people 13–17"
+        )
+        assert found[key(*low)].reason == "Both work on night walks in Vårby gård centrum"
 
 
 def test_points_within_300_metres_overlap_in_unrelated_areas(place, theme):
@@ -157,6 +200,21 @@ def test_points_within_300_metres_overlap_in_unrelated_areas(place, theme):
     pair = found[key(a, b)]
     assert pair.near and 200 < pair.distance < 250
     assert not pair.same_area and not pair.nested
+    with translation.override("en"):
+        assert pair.reason == "Both work on night walks 222 m from each other"
+
+
+def test_points_within_300_metres_need_a_shared_theme_too(place, theme):
+    _, centre, elsewhere = place
+    make(factories.OrganizationFactory(), [centre], [theme], latitude=59.265, longitude=17.88)
+    make(
+        factories.OrganizationFactory(),
+        [elsewhere],
+        [factories.ThemeFactory()],
+        latitude=59.2651,
+        longitude=17.88,
+    )
+    assert pairs() == {}
 
 
 def test_schedule_coincidence_needs_the_same_weekday_and_intersecting_hours(place, theme):
@@ -241,7 +299,7 @@ def test_clusters_group_connected_pairs(place, theme):
     initiatives = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(3)]
     result = queries.overlaps(queries.Scope())
     assert len(result.clusters) == 1
-    assert {i.pk for i in result.clusters[0]} == {i.pk for i in initiatives}
+    assert {i.pk for i in result.clusters[0].initiatives} == {i.pk for i in initiatives}
     assert {p.cluster for p in result.page.object_list} == {1}
 
 
@@ -275,8 +333,11 @@ def test_the_page_lists_pairs_and_records_a_decision(coordinator_client, place, 
     )
     url = en("coordinator:dashboard:overlaps")
     response = coordinator_client.get(url)
-    assert "Nattvandring A" in response.text and "Night walks" in response.text
-    assert "Why is this listed?" in response.text
+    assert "Nattvandring A" in response.text
+    assert "Both work on night walks in Vårby gård centrum." in response.text
+    assert "How strong is a pair?" in response.text and ">Low<" in response.text
+    # No decision is chosen beforehand: a stray click records nothing.
+    assert 'type="radio"' in response.text and " checked" not in response.text
     response = coordinator_client.post(
         en("coordinator:dashboard:overlap_decide"),
         {"a": a.pk, "b": b.pk, "decision": "merged", "note": "Slås ihop", "next": url},
@@ -288,13 +349,129 @@ def test_the_page_lists_pairs_and_records_a_decision(coordinator_client, place, 
     assert "Slås ihop" in response.text
 
 
-def test_a_bad_decision_is_refused_with_a_message(coordinator_client, place, theme):
-    response = coordinator_client.post(
-        en("coordinator:dashboard:overlap_decide"), {"a": "x", "decision": "nonsense"}, follow=True
-    )
-    assert response.status_code == 200
+def test_a_decision_needs_an_explicit_choice(coordinator_client, place, theme):
+    _, centre, _ = place
+    a = make(factories.OrganizationFactory(), [centre], [theme], title="Nattvandring A")
+    b = make(factories.OrganizationFactory(), [centre], [theme])
+    url = en("coordinator:dashboard:overlap_decide")
+    page = coordinator_client.get(url, {"a": a.pk, "b": b.pk})
+    assert page.status_code == 200 and "Nattvandring A" in page.text
+    assert " checked" not in page.text
+    response = coordinator_client.post(url, {"a": a.pk, "b": b.pk, "note": "Kvar"})
+    assert response.status_code == 400
     assert "Choose a decision for the pair." in response.text
+    assert "Kvar</textarea>" in response.text  # the input is kept
     assert not OverlapDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data", [{"a": "x", "decision": "merged"}, {"a": "1", "b": "1"}, {"a": "999", "b": "998"}]
+)
+def test_a_decision_on_no_pair_is_not_found(coordinator_client, data):
+    url = en("coordinator:dashboard:overlap_decide")
+    assert coordinator_client.post(url, data).status_code == 404
+    assert coordinator_client.get(url, data).status_code == 404
+    assert not OverlapDecision.objects.exists()
+
+
+def test_not_an_overlap_hides_the_pair_until_either_initiative_changes(
+    coordinator_client, place, theme
+):
+    _, centre, _ = place
+    a = make(factories.OrganizationFactory(), [centre], [theme], title="Nattvandring A")
+    b = make(factories.OrganizationFactory(), [centre], [theme], title="Nattvandring B")
+    url = en("coordinator:dashboard:overlaps")
+    coordinator_client.post(
+        en("coordinator:dashboard:overlap_decide"),
+        {"a": a.pk, "b": b.pk, "decision": "not_overlap", "note": "Olika gator"},
+    )
+    assert pairs() == {}
+    assert "Nattvandring A" not in coordinator_client.get(url).text
+    decided = coordinator_client.get(url, {"show": "decided"}).text
+    assert "Not an overlap" in decided and "Olika gator" in decided
+
+    a.areas.add(factories.AreaFactory(name="Huddinge centrum"))  # either initiative changes
+    assert list(pairs()) == [key(a, b)]
+    assert "Nattvandring A" in coordinator_client.get(url).text
+
+
+def test_a_cluster_is_decided_in_one_step(coordinator_client, place, theme):
+    _, centre, _ = place
+    here = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(3)]
+    result = queries.overlaps(queries.Scope())
+    [cluster] = result.clusters
+    assert (cluster.theme, cluster.area) == (theme, centre)
+    assert {i.pk for i in cluster.initiatives} == {i.pk for i in here}
+    assert len(cluster.pairs) == 3
+    url = en("coordinator:dashboard:overlaps")
+    page = coordinator_client.get(url).text
+    assert "Decide all 3 pairs at once" in page
+
+    response = coordinator_client.post(
+        en("coordinator:dashboard:overlap_cluster_decide"),
+        {"pairs": cluster.keys, "decision": "contacted", "note": "Möte 3/12", "next": url},
+        follow=True,
+    )
+    assert "The decision is recorded for 3 pairs." in response.text
+    assert "No open overlaps." in response.text
+    assert (
+        sorted(OverlapDecision.objects.values_list("decision", "note"))
+        == [("contacted", "Möte 3/12")] * 3
+    )
+
+
+def test_a_cluster_decision_refuses_bad_input(coordinator_client, place, theme):
+    _, centre, elsewhere = place
+    here = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(2)]
+    away = make(factories.OrganizationFactory(), [elsewhere], [theme])
+    url = en("coordinator:dashboard:overlap_cluster_decide")
+    pair = f"{here[0].pk}-{here[1].pk}"
+    response = coordinator_client.post(url, {"pairs": [pair], "note": "x"})
+    assert response.status_code == 400 and "Choose a decision for the pair." in response.text
+    response = coordinator_client.post(url, {"pairs": ["nonsense"], "decision": "merged"})
+    assert response.status_code == 400 and "Choose the pairs of one cluster." in response.text
+    not_a_pair = f"{here[0].pk}-{away.pk}"
+    response = coordinator_client.post(url, {"pairs": [pair, not_a_pair], "decision": "merged"})
+    assert response.status_code == 400 and "do not overlap any more" in response.text
+    assert not OverlapDecision.objects.exists()
+
+
+def test_the_list_is_compact_sortable_and_filtered_by_newness(coordinator_client, place, theme):
+    _, centre, _ = place
+    old = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(8)]
+    Initiative.objects.filter(pk__in=[i.pk for i in old]).update(
+        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    )
+    newest = make(factories.OrganizationFactory(), [centre], [theme], title="Helt ny")
+    url = en("coordinator:dashboard:overlaps")
+    result = queries.overlaps(queries.Scope())
+    assert result.open_total == 36 and len(result.page.object_list) == 25  # 25 a page
+    by_newest = queries.overlaps(queries.Scope(), sort="newest").page.object_list
+    assert all(newest in (p.a, p.b) for p in by_newest[:8])
+    page = coordinator_client.get(url, {"sort": "newest", "since": "2026-06-01"}).text
+    assert "8 pairs, newest first." in page and "Helt ny" in page
+    assert "Only pairs with an initiative registered since 1 June 2026." in page
+    # A bad day is ignored: every pair is listed.
+    assert "36 pairs" in coordinator_client.get(url, {"since": "2026-13-45"}).text
+
+
+def test_the_list_takes_the_same_queries_whatever_the_number_of_pairs(
+    coordinator_client, place, theme
+):
+    _, centre, _ = place
+    youth = factories.TargetGroupFactory()
+    url = en("coordinator:dashboard:overlaps")
+
+    def grow(n):
+        for _ in range(n):
+            initiative = make(factories.OrganizationFactory(), [centre], [theme], [youth])
+            factories.ScheduleSlotFactory(initiative=initiative)
+
+    grow(3)
+    query_count(coordinator_client, url)  # in "snapshot" mode, a first snapshot to replace
+    few = query_count(coordinator_client, url)
+    grow(5)
+    assert query_count(coordinator_client, url) == few
 
 
 def test_csv_has_every_pair(coordinator_client, place, theme):
@@ -319,4 +496,20 @@ def test_a_district_wide_initiative_does_not_chain_everything_into_one_cluster(p
 
     # The district-wide one overlaps all four (nested areas), but the only cluster is the
     # three in the same area with the same theme.
-    assert [{i.pk for i in cluster} for cluster in result.clusters] == [{i.pk for i in here}]
+    assert [{i.pk for i in c.initiatives} for c in result.clusters] == [{i.pk for i in here}]
+
+
+def test_times_past_midnight_coincide_and_are_said_so(place, theme):
+    _, centre, _ = place
+    a = make(factories.OrganizationFactory(), [centre], [theme])
+    b = make(factories.OrganizationFactory(), [centre], [theme])
+    factories.ScheduleSlotFactory(
+        initiative=a, weekday=5, starts_at=dt.time(21), ends_at=dt.time(1)
+    )
+    factories.ScheduleSlotFactory(
+        initiative=b, weekday=5, starts_at=dt.time(22), ends_at=dt.time(2)
+    )
+    pair = pairs()[key(a, b)]
+    assert pair.coincide and pair.strength == MEDIUM
+    with translation.override("sv"):
+        assert pair.reason == "Båda arbetar med nattvandring i Vårby gård centrum, fredagar 22–01"

@@ -14,7 +14,14 @@ from tests.helpers import login_as
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["resident", "member", "org_admin", "outsider", "coordinator", "coordinator_with_mfa"]
+ROLES = [
+    "resident",
+    "member",
+    "org_admin",
+    "outsider",
+    "coordinator_without_mfa",
+    "coordinator_with_mfa",
+]
 ALLOWED = "coordinator_with_mfa"
 
 
@@ -22,7 +29,7 @@ def _assert_refused(response, role):
     if role == "resident":
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
-    elif role == "coordinator":
+    elif role == "coordinator_without_mfa":
         assert response.status_code == 302
         # To the set-up, with the page to return to (a refused POST has none to return to).
         assert response.url.startswith(reverse("mfa_activate_totp"))
@@ -145,5 +152,25 @@ def test_granting_the_coordinator_role_by_role(client, request, organization, ro
         _assert_refused(response, role)
         assert not someone.is_coordinator
         assert list(User.objects.filter(is_coordinator=True).values_list("email", flat=True)) == (
-            ["coordinator@example.org"] if role == "coordinator" else []
+            ["coordinator.without.mfa@example.org"] if role == "coordinator_without_mfa" else []
         )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_decision_page_and_a_cluster_decision_by_role(client, request, overlapping_pair, role):
+    a, b = overlapping_pair
+    client = login_as(client, request, role)
+    page = client.get(reverse("coordinator:dashboard:overlap_decide"), {"a": a.pk, "b": b.pk})
+    response = client.post(
+        reverse("coordinator:dashboard:overlap_cluster_decide"),
+        {"pairs": [f"{a.pk}-{b.pk}"], "decision": "not_overlap", "note": "Olika gator."},
+    )
+    if role == ALLOWED:
+        assert page.status_code == 200
+        assert response.status_code == 302
+        decision = OverlapDecision.objects.get()
+        assert (decision.decision, decision.note) == ("not_overlap", "Olika gator.")
+    else:
+        _assert_refused(page, role)
+        _assert_refused(response, role)
+        assert not OverlapDecision.objects.exists()

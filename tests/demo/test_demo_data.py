@@ -383,3 +383,30 @@ def test_load_demo_reads_another_data_file_and_names_its_mistake(tmp_path):
     with pytest.raises(CommandError, match="broken.toml: themes #1: missing name_en"):
         load_demo("--data", str(bad))
     assert not Theme.objects.filter(slug="x").exists()
+
+
+def test_every_open_overlap_in_the_demo_is_deliberate(demo):
+    """The dashboard's open pairs in the demo are the ones planted for a coordinator to look
+    at (issue 12: before, 131 pairs, 84 of them sharing only a target group)."""
+    from django.utils import translation
+
+    from partnership.coordination import queries
+
+    result = queries.overlaps(queries.Scope(), per_page=100)
+    assert result.open_total == 28
+    with translation.override("sv"):
+        reasons = {
+            frozenset((pair.a.title, pair.b.title)): (pair.strength_label, pair.reason)
+            for pair in result.page.object_list
+        }
+    friday = reasons[
+        frozenset(("Nattvandring i Vårby gård centrum", "Fredagsvandringar med Svenska kyrkan"))
+    ]
+    assert friday == (
+        "hög",
+        "Båda arbetar med nattvandring i Vårby gård centrum och torget, fredagar 21–23, "
+        "för unga 13–17 år",
+    )
+    # Sharing young people is not an overlap: football for girls and homework help.
+    assert frozenset(("Fotbollsträning för tjejer", "Studiestöd efter skoltid")) not in reasons
+    assert {cluster.theme.slug for cluster in result.clusters} >= {"nattvandring", "inbrott"}

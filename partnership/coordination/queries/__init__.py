@@ -9,18 +9,27 @@ The definitions below are also explained on each page ("Why is this listed?").
 archived, and the period (``Initiative.period``; an open end is ongoing) intersects the window.
 
 **Overlap**: two live initiatives whose lead organisations differ, whose periods intersect,
-that are in the same or nested areas (one's area equals, contains or lies within one of the
-other's) *or* whose points lie within :data:`NEAR_METRES` of each other, and that share a
-theme or a target group *in that place* — both conditions hold together. Candidate pairs are
-found by equality joins: on (area, theme-or-group) with one side's areas expanded to their
-ancestors (a recursive CTE over the area tree), and on (grid cell, theme-or-group) for points,
-the grid being cells of at least 300 m so that close points are in the same or a
-neighbouring cell, then checked with an equirectangular distance (exact enough below 1 km).
-Schedules coincide when the weekly slots, as ``int4multirange`` of minutes of the week,
-intersect (same weekday, intersecting hours).
+that share a **theme** (the same kind of work) and that are in the same or nested areas
+(one's area equals, contains or lies within one of the other's) *or* whose points lie within
+:data:`NEAR_METRES` of each other — the theme and the place hold together. A shared target
+group or coinciding weekly times never make a pair on their own (football for girls and
+homework help share young people, not work). Candidate pairs are found by equality joins: on
+(area, theme) with one side's areas expanded to their ancestors (a recursive CTE over the
+area tree), and on (grid cell, theme) for points, the grid being cells of at least 300 m so
+that close points are in the same or a neighbouring cell, then checked with an
+equirectangular distance (exact enough below 1 km). The shared target groups are then looked
+up for the pairs found. Schedules coincide when the weekly slots, as ``int4multirange`` of
+minutes of the week, intersect (same weekday, intersecting hours).
 
-**Strength** ranks the pairs: 3 per shared theme, 2 per shared target group, 3 for the same
-area (2 for nested ones), 2 for points within 300 m, 3 when the schedules coincide.
+**Strength** (shown as low / medium / high): a shared theme in the same place is *low*; a
+shared target group *or* coinciding weekly times make it *medium*; both make it *high*.
+Within a strength the newest pair (the later registration of the two) comes first. A pair is
+**new since** a day when the newer of its two initiatives was registered on or after it.
+
+**Decisions** on a pair: complementary, organisations contacted, merged, or *not an
+overlap*; any of them moves the pair off the open list until either initiative's period,
+areas or themes change. A **cluster** is two or more open pairs on a page sharing a theme in
+the same area; it can be decided in one step.
 
 **Gap**: an open problem (open or being addressed, not archived) that no live initiative is
 linked to, ranked by severity, then the number of endorsing organisations, then age (oldest
@@ -43,8 +52,10 @@ from partnership.coordination.queries.attention import (
     STALE_DAYS,
     attention_page,
     idle_organizations,
+    overdue_responsibilities,
     stale_initiatives,
     unlinked_initiatives,
+    unowned_problems,
 )
 from partnership.coordination.queries.common import PAGE_SIZE, Scope, live_initiatives
 from partnership.coordination.queries.coverage import (
@@ -57,12 +68,16 @@ from partnership.coordination.queries.coverage import (
 from partnership.coordination.queries.gaps import GapRow, gap_rows, gaps, time_gaps, week_spans
 from partnership.coordination.queries.overlaps import (
     NEAR_METRES,
+    OVERLAP_PAGE_SIZE,
     SNAPSHOT_FILL,
+    SORTS,
+    OverlapCluster,
     OverlapPair,
     OverlapResult,
     overlap_counts,
     overlap_pair,
     overlap_rows,
+    overlapping_among,
     overlaps,
     pair_fingerprint,
 )
@@ -78,20 +93,24 @@ from partnership.coordination.queries.snapshot import (
     SnapshotState,
     change_mark,
     snapshot_fill_params,
+    snapshot_new_by_day,
     snapshot_windows,
 )
 
 __all__ = [
     "ATTENTION_PAGE_SIZE",
     "NEAR_METRES",
+    "OVERLAP_PAGE_SIZE",
     "PAGE_SIZE",
     "REPORT_ROWS",
     "SNAPSHOT_FILL",
+    "SORTS",
     "STALE_DAYS",
     "Coverage",
     "CoverageCell",
     "CoverageRow",
     "GapRow",
+    "OverlapCluster",
     "OverlapPair",
     "OverlapResult",
     "Scope",
@@ -109,15 +128,19 @@ __all__ = [
     "overlap_counts",
     "overlap_pair",
     "overlap_rows",
+    "overlapping_among",
     "overlaps",
+    "overdue_responsibilities",
     "overview",
     "pair_fingerprint",
     "report",
     "snapshot_fill_params",
+    "snapshot_new_by_day",
     "snapshot_windows",
     "stale_initiatives",
     "started_initiatives",
     "time_gaps",
     "unlinked_initiatives",
+    "unowned_problems",
     "week_spans",
 ]

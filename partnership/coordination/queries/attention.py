@@ -1,16 +1,18 @@
 """Attention lists: live initiatives gone silent or tied to no problem, approved
-organisations in no live initiative."""
+organisations in no live initiative, open problems nobody has taken responsibility for, and
+responsibilities past their due date."""
 
 import datetime as dt
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, InitiativeUpdate
 from partnership.coordination.queries.common import Scope, live_initiatives
 from partnership.models import Area
+from partnership.problems.models import Problem, ProblemResponsibility
 from stakeholders.models import Organization
 
 STALE_DAYS = 90
@@ -19,12 +21,20 @@ ATTENTION_PAGE_SIZE = 50
 
 def stale_initiatives(scope: Scope):
     """Live initiatives without a progress update for :data:`STALE_DAYS` days (counting from
-    registration when there is none), the longest silent first; ``last_news`` annotated."""
+    registration when there is none), the longest silent first; ``last_news`` annotated.
+
+    Filtered without grouping (no update since the cutoff, and either an older update or a
+    registration before it), so that counting them takes no aggregate over every update:
+    at 100,000 initiatives the overview counts them on each request."""
     cutoff = timezone.localdate() - dt.timedelta(days=STALE_DAYS)
+    updates = InitiativeUpdate.objects.filter(initiative_id=OuterRef("pk"))
+    latest = updates.order_by("-happened_on").values("happened_on")[:1]
+    registered_before = timezone.make_aware(dt.datetime.combine(cutoff, dt.time()))
     return (
         live_initiatives(scope)
-        .annotate(last_news=Coalesce(Max("updates__happened_on"), TruncDate("created_at")))
-        .filter(last_news__lt=cutoff)
+        .filter(~Exists(updates.filter(happened_on__gte=cutoff)))
+        .filter(Q(Exists(updates)) | Q(created_at__lt=registered_before))
+        .annotate(last_news=Coalesce(Subquery(latest), TruncDate("created_at")))
         .select_related("lead_organization")
         .order_by("last_news", "title", "pk")
     )
@@ -68,6 +78,44 @@ def idle_organizations(scope: Scope):
             )
         )
     return queryset.order_by("name", "pk")
+
+
+def _scoped_problems(scope: Scope):
+    """Open problems in the scope's area (with sub-areas) and theme."""
+    problems = Problem.objects.open()
+    if scope.area is not None:
+        problems = problems.in_area(scope.area)
+    if scope.theme is not None:
+        problems = problems.filter(
+            Exists(
+                Problem.themes.through.objects.filter(
+                    problem_id=OuterRef("pk"), theme_id=scope.theme.pk
+                )
+            )
+        )
+    return problems
+
+
+def unowned_problems(scope: Scope):
+    """Open problems no organisation has taken responsibility for, most severe first."""
+    responsibilities = ProblemResponsibility.objects.filter(problem_id=OuterRef("pk"))
+    return (
+        _scoped_problems(scope)
+        .filter(~Exists(responsibilities))
+        .select_related("area")
+        .order_by("-severity", "created_at", "pk")
+    )
+
+
+def overdue_responsibilities(scope: Scope):
+    """Responsibilities for open problems whose date has passed, the longest overdue first."""
+    return (
+        ProblemResponsibility.objects.filter(
+            problem__in=_scoped_problems(scope), due_on__lt=timezone.localdate()
+        )
+        .select_related("organization", "problem", "problem__area")
+        .order_by("due_on", "problem__title", "pk")
+    )
 
 
 def attention_page(queryset, page, per_page: int = ATTENTION_PAGE_SIZE) -> Page:

@@ -80,12 +80,16 @@ def minutes(column: str) -> str:
     return f"(extract(hour FROM {column}) * 60 + extract(minute FROM {column}))::int"
 
 
-# A slot as minutes of the week (Monday 00:00 = 0). Slots never pass midnight; one ending at
-# 23:59 (the latest a form accepts) is taken to run to midnight.
-SLOT_RANGE = f"""int4range(
-    (s.weekday - 1) * 1440 + {minutes("s.starts_at")},
-    (s.weekday - 1) * 1440
-        + CASE WHEN s.ends_at >= '23:59' THEN 1440 ELSE {minutes("s.ends_at")} END)"""
+# A slot ``s`` as minutes of the week (Monday 00:00 = 0), a multirange: the rule of
+# ``ScheduleSlot.week_minutes``. An end at or before the start is the next day (the hours
+# after midnight count on the next weekday; Sunday's on Monday, the week's second span); an
+# end at 23:59 (the latest a time input offered before midnight) runs to midnight.
+_SLOT_END = f"""(s.weekday - 1) * 1440 + CASE
+    WHEN s.ends_at <= s.starts_at THEN 1440 + {minutes("s.ends_at")}
+    WHEN s.ends_at >= '23:59' THEN 1440 ELSE {minutes("s.ends_at")} END"""
+SLOT_RANGE = f"""int4multirange(
+    int4range((s.weekday - 1) * 1440 + {minutes("s.starts_at")}, LEAST({_SLOT_END}, 10080)),
+    int4range(0, GREATEST({_SLOT_END} - 10080, 0)))"""
 
 
 def live_initiatives(scope: Scope):

@@ -69,6 +69,15 @@ class Coverage:
     theme_totals: list
     total: CoverageCell
 
+    @property
+    def by_theme(self) -> list[tuple[Theme, list[CoverageCell], CoverageCell]]:
+        """The matrix transposed, for print: a row per theme with each area's cell and the
+        theme's total (as many rows as themes, as few columns as areas)."""
+        return [
+            (theme, [row.cells[i] for row in self.rows], self.theme_totals[i])
+            for i, theme in enumerate(self.themes)
+        ]
+
 
 def coverage_rows_for(area: Area | None) -> list[Area]:
     """The rows of the matrix: the chosen area's sub-areas and the area itself (each counting

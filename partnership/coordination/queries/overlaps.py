@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page
 from django.db import connection
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from initiatives.models import Initiative
 from partnership.coordination.models import OverlapDecision
 from partnership.coordination.queries import snapshot
 from partnership.coordination.queries.common import (
     LIVE_CONDITION,
-    PAGE_SIZE,
     SLOT_RANGE,
     UP,
     Scope,
@@ -37,7 +39,7 @@ _IN_AREAS = """
 
 _LIVE = f"""
     live AS MATERIALIZED (
-        SELECT i.id, i.lead_organization_id AS org_id, i.period,
+        SELECT i.id, i.lead_organization_id AS org_id, i.period, i.created_at AS registered_at,
                i.latitude AS lat, i.longitude AS lon, {_IN_AREAS} AS in_scope
         FROM initiatives_initiative i
         WHERE {LIVE_CONDITION}
@@ -66,18 +68,20 @@ FINGERPRINT = (
 )
 _PAIR_FINGERPRINT = f"md5({_one_fingerprint('o.a')} || '|' || {_one_fingerprint('o.b')})"
 
-# How strongly a pair overlaps (explained on the page).
-_STRENGTH = f"""(3 * o.theme_count + 2 * o.group_count
-               + CASE WHEN o.same_area THEN 3 WHEN o.by_area THEN 2 ELSE 0 END
-               + CASE WHEN o.distance <= {NEAR_METRES} THEN 2 ELSE 0 END
-               + CASE WHEN o.coincide THEN 3 ELSE 0 END)"""
+# How strongly a pair overlaps (explained on the page): a shared theme in the same place is
+# low; a shared target group or coinciding weekly times make it medium; both make it high.
+LOW, MEDIUM, HIGH = 1, 2, 3
+_STRENGTH = "(1 + (o.group_count > 0)::int + o.coincide::int)"
+
+# Pairs per page of the list: compact, each opens its own decision form.
+OVERLAP_PAGE_SIZE = 25
 
 
 def _listed(hint: str, strength: str) -> str:
-    """The pairs as a page lists them: strength and the decision, if one still applies. A
-    page reads ``listed`` twice (totals, rows): computed now it is materialised once; read
-    from the snapshot it is cheaper to scan the snapshot twice than to write 3 million rows
-    aside (measured on 100,000 initiatives: 3.0 → see bench_dashboard)."""
+    """The pairs as a page lists them: strength and the decision, if one still applies; only
+    pairs with an initiative registered since ``since`` when it is given. A page reads
+    ``listed`` twice (totals, rows): computed now it is materialised once; read from the
+    snapshot it is cheaper to scan the snapshot twice than to write its rows aside."""
     return f"""
     listed AS {hint} (
         SELECT o.*, {strength} AS strength,
@@ -86,6 +90,7 @@ def _listed(hint: str, strength: str) -> str:
         FROM overlapping o
         LEFT JOIN dashboard_overlapdecision d
                ON d.initiative_a_id = o.a AND d.initiative_b_id = o.b
+        WHERE %(since)s::timestamptz IS NULL OR o.registered_at >= %(since)s::timestamptz
     )"""
 
 
@@ -98,16 +103,12 @@ _OVERLAPPING = f"""
         FROM initiatives_scheduleslot s JOIN live l ON l.id = s.initiative_id
         GROUP BY s.initiative_id
     ),
-    -- Every live initiative's attributes travel with its rows, so that the pairs need no
-    -- join back to the initiatives after grouping.
+    -- Every live initiative's attributes travel with its rows (one per theme: only a shared
+    -- theme makes a pair), so that the pairs need no join back to the initiatives.
     tags AS MATERIALIZED (
-        SELECT l.*, w.week, tg.tag
+        SELECT l.*, w.week, t.theme_id AS tag
         FROM live l
-        JOIN (
-            SELECT initiative_id AS id, theme_id AS tag FROM initiatives_initiative_themes
-            UNION ALL
-            SELECT initiative_id, -targetgroup_id FROM initiatives_initiative_target_groups
-        ) AS tg ON tg.id = l.id
+        JOIN initiatives_initiative_themes t ON t.initiative_id = l.id
         LEFT JOIN weeks w ON w.id = l.id
     ),
     placed AS MATERIALIZED (
@@ -134,20 +135,21 @@ _OVERLAPPING = f"""
     candidates AS (
         SELECT x.id AS a, y.id AS b, x.tag, true AS by_area, x.area_id = y.area_id AS same_area,
                x.in_scope OR y.in_scope AS in_scope, {_distance("x", "y")} AS distance,
-               coalesce(x.week && y.week, false) AS coincide
+               coalesce(x.week && y.week, false) AS coincide,
+               greatest(x.registered_at, y.registered_at) AS registered_at
         FROM placed x
         JOIN placed y ON y.area_id = x.area_id AND y.tag = x.tag
         WHERE x.id < y.id AND x.org_id <> y.org_id AND x.period && y.period
         UNION ALL
         -- y lies in an area below x's
         SELECT x.id, y.id, x.tag, true, false, x.in_scope OR y.in_scope, {_distance("x", "y")},
-               coalesce(x.week && y.week, false)
+               coalesce(x.week && y.week, false), greatest(x.registered_at, y.registered_at)
         FROM placed_below x
         JOIN placed y ON y.area_id = x.below_id AND y.tag = x.tag
         WHERE x.id <> y.id AND x.org_id <> y.org_id AND x.period && y.period
         UNION ALL
         SELECT x.id, y.id, x.tag, false, false, x.in_scope OR y.in_scope, {_distance("x", "y")},
-               coalesce(x.week && y.week, false)
+               coalesce(x.week && y.week, false), greatest(x.registered_at, y.registered_at)
         FROM pointed x
         CROSS JOIN generate_series(-1, 1) AS oy(d)
         CROSS JOIN generate_series(-1, 1) AS ox(d)
@@ -160,19 +162,36 @@ _OVERLAPPING = f"""
         SELECT LEAST(a, b) AS a, GREATEST(a, b) AS b, tag,
                bool_or(by_area) AS by_area, bool_or(same_area) AS same_area,
                bool_or(in_scope) AS in_scope, min(distance) AS distance,
-               bool_or(coincide) AS coincide
+               bool_or(coincide) AS coincide, max(registered_at) AS registered_at
         FROM candidates GROUP BY 1, 2, 3
     ),
-    overlapping AS (
-        SELECT a, b, array_agg(tag) AS tags,
-               count(*) FILTER (WHERE tag > 0) AS theme_count,
-               count(*) FILTER (WHERE tag < 0) AS group_count,
+    themed AS (
+        SELECT a, b, array_agg(tag ORDER BY tag) AS themes, count(*) AS theme_count,
                bool_or(by_area) AS by_area, bool_or(same_area) AS same_area,
-               min(distance) AS distance, bool_or(coincide) AS coincide
+               min(distance) AS distance, bool_or(coincide) AS coincide,
+               max(registered_at) AS registered_at
         FROM pair_tags
         GROUP BY a, b
         HAVING bool_or(in_scope)
            AND (%(theme)s::bigint IS NULL OR bool_or(tag = %(theme)s::bigint))
+    ),
+    -- Target groups only raise the strength of a pair a theme made: looked up for the pairs.
+    grouped AS MATERIALIZED (
+        SELECT g.initiative_id AS id, array_agg(g.targetgroup_id) AS groups
+        FROM initiatives_initiative_target_groups g JOIN live l ON l.id = g.initiative_id
+        GROUP BY g.initiative_id
+    ),
+    overlapping AS (
+        SELECT o.a, o.b, o.themes || shared.groups AS tags, o.theme_count,
+               cardinality(shared.groups) AS group_count, o.by_area, o.same_area, o.distance,
+               o.coincide, o.registered_at
+        FROM themed o
+        LEFT JOIN grouped ga ON ga.id = o.a
+        LEFT JOIN grouped gb ON gb.id = o.b
+        CROSS JOIN LATERAL (
+            SELECT coalesce(array_agg(-g ORDER BY g), '{{}}'::bigint[]) AS groups
+            FROM unnest(ga.groups) AS g WHERE g = ANY(gb.groups)
+        ) AS shared
     )"""
 
 _OVERLAPS = f"""{_OVERLAPPING},
@@ -188,16 +207,16 @@ _SNAPSHOT_OVERLAPS = f"""
 SNAPSHOT_FILL = f"""{_OVERLAPPING}
     INSERT INTO dashboard_overlapsnapshotpair
         (snapshot_id, a, b, tags, theme_count, group_count, by_area, same_area, distance,
-         coincide, strength)
+         coincide, registered_at, strength)
     SELECT %(snapshot)s, a, b, tags, theme_count, group_count, by_area, same_area, distance,
-           coincide, {_STRENGTH}
+           coincide, registered_at, {_STRENGTH}
     FROM overlapping o"""
 
 
-def _overlap_source(scope: Scope) -> tuple[str, dict, snapshot.SnapshotState]:
+def _overlap_source(scope: Scope, since=None) -> tuple[str, dict, snapshot.SnapshotState]:
     """The overlap CTEs and parameters for the scope: the snapshot of the scope's window
     when there is one, else computed now."""
-    params = scope_params(scope)
+    params = {**scope_params(scope), "since": since}
     # Through the module, so that tests can refresh the snapshot right before it is read.
     state = snapshot.for_scope(scope)
     if state.snapshot is None:
@@ -216,7 +235,45 @@ _OVERLAP_COLUMNS = [
     "strength",
     "decision_id",
     "decided",
+    "registered_at",
 ]
+
+# The orders a coordinator may sort the open list by (``?sort=``), strongest by default.
+SORTS = {
+    "strength": "strength DESC, registered_at DESC, a, b",
+    "newest": "registered_at DESC, strength DESC, a, b",
+}
+
+# Plural weekday names for "why" ("fredagar 21–24"), ISO numbers.
+_WEEKDAYS_PLURAL = {
+    1: gettext_lazy("Mondays"),
+    2: gettext_lazy("Tuesdays"),
+    3: gettext_lazy("Wednesdays"),
+    4: gettext_lazy("Thursdays"),
+    5: gettext_lazy("Fridays"),
+    6: gettext_lazy("Saturdays"),
+    7: gettext_lazy("Sundays"),
+}
+
+STRENGTH_LABELS = {
+    LOW: gettext_lazy("low"),
+    MEDIUM: gettext_lazy("medium"),
+    HIGH: gettext_lazy("high"),
+}
+
+
+def _lower_first(name: str) -> str:
+    """ "Nattvandring" → "nattvandring" inside a sentence; acronyms ("ANDT") stay."""
+    if len(name) > 1 and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _clock(minutes: int) -> str:
+    """'21', '21.30'; past midnight (over 1440) with two digits: '21–01'."""
+    hours, rest = divmod(minutes, 60)
+    hours = f"{hours - 24:02d}" if minutes > 1440 else f"{hours}"
+    return hours if not rest else f"{hours}.{rest:02d}"
 
 
 @dataclass
@@ -232,16 +289,104 @@ class OverlapPair:
     strength: int
     decision: object = None
     cluster: int | None = None
+    registered_at: object = None
 
     @property
     def near(self) -> bool:
         return self.distance is not None and self.distance <= NEAR_METRES
 
     @property
+    def key(self) -> str:
+        """The pair as a form value: "12-34"."""
+        return f"{self.a.pk}-{self.b.pk}"
+
+    @property
+    def strength_label(self) -> str:
+        return str(STRENGTH_LABELS.get(self.strength, self.strength))
+
+    @property
     def shared_areas(self) -> list:
         """Areas both initiatives name; for nested ones, both sides' areas."""
         mine = {area.pk for area in self.b.areas.all()}
         return [area for area in self.a.areas.all() if area.pk in mine]
+
+    @property
+    def coinciding_times(self) -> list[tuple[int, int, int]]:
+        """(weekday, from, to) where both initiatives' weekly times meet, in minutes of that
+        day (``to`` past 1440 when the time runs past midnight); the slots' own rule
+        (``ScheduleSlot.week_minutes``), as the SQL's."""
+        times = set()
+        for x in self.a.slots.all():
+            for y in self.b.slots.all():
+                for x_from, x_to in x.week_minutes:
+                    for y_from, y_to in y.week_minutes:
+                        start, end = max(x_from, y_from), min(x_to, y_to)
+                        if start < end:
+                            day = start // 1440
+                            times.add((day + 1, start - day * 1440, end - day * 1440))
+        return sorted(times)
+
+    def _place(self) -> str:
+        if self.same_area:
+            names = get_text_list([area.name for area in self.shared_areas], _("and"))
+            return _("in %(area)s") % {"area": names}
+        if self.nested:
+            for x, y in ((self.a, self.b), (self.b, self.a)):
+                outer = {area.pk: area for area in x.areas.all()}
+                for inner in y.areas.all():
+                    if inner.parent_id in outer:
+                        return _("in %(inner)s, within %(outer)s") % {
+                            "inner": inner.name,
+                            "outer": outer[inner.parent_id].name,
+                        }
+            names = [area.name for area in (*self.a.areas.all(), *self.b.areas.all())]
+            return _("in %(area)s") % {"area": get_text_list(list(dict.fromkeys(names)), _("and"))}
+        return _("%(metres)s m from each other") % {"metres": round(self.distance or 0)}
+
+    def _times(self) -> str:
+        spans: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for day, start, end in self.coinciding_times:
+            spans[(start, end)].append(day)
+        return ", ".join(
+            f"{get_text_list([str(_WEEKDAYS_PLURAL[d]) for d in days], _('and'))} "
+            f"{_clock(start)}–{_clock(end)}"
+            for (start, end), days in sorted(spans.items(), key=lambda item: item[1][0])
+        )
+
+    @property
+    def reason(self) -> str:
+        """Why the pair is listed, in words of the active language: "Båda arbetar med
+        nattvandring i Vårby gård centrum, fredagar 21–24, för unga 13–17 år"."""
+        themes = get_text_list([_lower_first(t.name) for t in self.themes], _("and"))
+        parts = [_("Both work on %(themes)s") % {"themes": themes}, self._place()]
+        sentence = " ".join(parts)
+        times = self._times()
+        if times:
+            sentence += ", " + times
+        if self.groups:
+            names = get_text_list([_lower_first(g.name) for g in self.groups], _("and"))
+            sentence += ", " + _("for %(groups)s") % {"groups": names}
+        return sentence
+
+
+@dataclass
+class OverlapCluster:
+    """Open pairs on a page that share a theme in the same area: decided in one step."""
+
+    theme: Theme
+    area: object
+    pairs: list
+
+    @property
+    def initiatives(self) -> list[Initiative]:
+        found = {}
+        for pair in self.pairs:
+            found[pair.a.pk], found[pair.b.pk] = pair.a, pair.b
+        return sorted(found.values(), key=lambda i: i.title)
+
+    @property
+    def keys(self) -> list[str]:
+        return [pair.key for pair in self.pairs]
 
 
 @dataclass
@@ -253,48 +398,108 @@ class OverlapResult:
     snapshot: snapshot.SnapshotState
 
 
-def overlap_counts(scope: Scope) -> tuple[int, int]:
-    """(open pairs, decided pairs) in the scope."""
-    source, params, _state = _overlap_source(scope)
-    sql = f"""{source}
-        SELECT count(*) FILTER (WHERE NOT decided), count(*) FILTER (WHERE decided) FROM listed"""
-    return tuple(execute(sql, params)[0])
+# Read from the whole snapshot (no area, theme or "since" filter) the totals need no scan of
+# its million pairs: every pair is open but the decided ones, found from the few decisions.
+_SNAPSHOT_DECIDED = f"""
+    WITH {snapshot.SNAPSHOT_PAIRS},
+    listed AS (
+        SELECT o.*, o.snap_strength AS strength, d.id AS decision_id, true AS decided
+        FROM dashboard_overlapdecision d
+        JOIN overlapping o ON o.a = d.initiative_a_id AND o.b = d.initiative_b_id
+        WHERE d.fingerprint = {_PAIR_FINGERPRINT}
+    )"""
 
 
-def overlaps(scope: Scope, *, decided: bool = False, page: int = 1) -> OverlapResult:
-    """One page of open (or decided) overlapping pairs, strongest first, with both totals.
-    Four queries for the rows (plus the area subtree when filtering by area) whatever the
-    number of pairs: the pairs, the initiatives with their links, the vocabulary, the
-    decisions."""
-    number = page_number(page)
+def _whole_snapshot(scope: Scope, since, state: snapshot.SnapshotState) -> bool:
+    return state.snapshot is not None and scope.area is None and scope.theme is None and not since
+
+
+def _snapshot_totals(params: dict, state: snapshot.SnapshotState, new_since=None) -> tuple:
+    """(open, decided, open and new since ``new_since``) of the whole snapshot, from the
+    snapshot's pair count, its pairs per day and the decisions; one statement."""
+    counted = snapshot.new_since(state.snapshot, new_since) if new_since else 0
+    sql = f"""{_SNAPSHOT_DECIDED}
+        SELECT CASE WHEN %(counted)s::int IS NULL THEN
+                   (SELECT count(*) FROM dashboard_overlapsnapshotpair n
+                    WHERE n.snapshot_id = %(snapshot)s AND n.registered_at >= %(new_since)s)
+               END,
+               count(*), count(*) FILTER (WHERE registered_at >= %(new_since)s)
+        FROM listed"""
+    params = {**params, "new_since": new_since, "counted": counted}
+    new_all, decided, new_decided = execute(sql, params)[0]
+    new_all = counted if counted is not None else new_all
+    return state.snapshot.pairs - decided, decided, new_all - new_decided
+
+
+def overlap_counts(scope: Scope, *, new_since=None) -> tuple[int, int, int]:
+    """(open pairs, decided pairs, open pairs with an initiative registered since
+    ``new_since``) in the scope."""
     source, params, state = _overlap_source(scope)
-    params = {**params, "decided": decided, "limit": PAGE_SIZE}
-    params["offset"] = (number - 1) * PAGE_SIZE
-    # ``listed`` is used twice, so PostgreSQL computes it once; the totals come with the page
-    # (a row of NULLs when the page is empty).
-    sql = f"""{source},
-        totals AS (
-            SELECT count(*) FILTER (WHERE NOT decided) AS open_total,
-                   count(*) FILTER (WHERE decided) AS decided_total
-            FROM listed
-        )
-        SELECT page.*, totals.open_total, totals.decided_total
-        FROM totals LEFT JOIN LATERAL (
-            SELECT {", ".join(_OVERLAP_COLUMNS)} FROM listed
+    if _whole_snapshot(scope, None, state):
+        return _snapshot_totals(params, state, new_since)
+    sql = f"""{source}
+        SELECT count(*) FILTER (WHERE NOT decided), count(*) FILTER (WHERE decided),
+               count(*) FILTER (WHERE NOT decided AND registered_at >= %(new_since)s)
+        FROM listed"""
+    return tuple(execute(sql, {**params, "new_since": new_since})[0])
+
+
+def overlaps(
+    scope: Scope,
+    *,
+    decided: bool = False,
+    page: int = 1,
+    sort: str = "strength",
+    since=None,
+    per_page: int = OVERLAP_PAGE_SIZE,
+) -> OverlapResult:
+    """One page of open (or decided) overlapping pairs, strongest (or newest) first, with
+    both totals; only pairs with an initiative registered since ``since`` when given. Four
+    queries for the rows (plus the area subtree when filtering by area, or the totals when
+    read from the whole snapshot) whatever the number of pairs: the pairs, the initiatives
+    with their links, the vocabulary, the decisions."""
+    number = page_number(page)
+    source, params, state = _overlap_source(scope, since)
+    params = {**params, "decided": decided, "limit": per_page}
+    params["offset"] = (number - 1) * per_page
+    order = SORTS.get(sort, SORTS["strength"])
+    if _whole_snapshot(scope, since, state):
+        open_total, decided_total, _new = _snapshot_totals(params, state)
+        # The decided page starts from the decisions; the open one walks the snapshot's
+        # index in the page's order and stops after a page.
+        source = _SNAPSHOT_DECIDED if decided else source
+        sql = f"""{source}
+            SELECT {", ".join(_OVERLAP_COLUMNS)}, NULL, NULL FROM listed
             WHERE decided = %(decided)s
-            ORDER BY strength DESC, a, b
-            LIMIT %(limit)s OFFSET %(offset)s
-        ) AS page ON true"""
-    rows = execute(sql, params)
-    open_total, decided_total = rows[0][-2], rows[0][-1]
+            ORDER BY {order}
+            LIMIT %(limit)s OFFSET %(offset)s"""
+        rows = execute(sql, params) or [(None,)]
+    else:
+        # ``listed`` is used twice, so PostgreSQL computes it once; the totals come with the
+        # page (a row of NULLs when the page is empty).
+        sql = f"""{source},
+            totals AS (
+                SELECT count(*) FILTER (WHERE NOT decided) AS open_total,
+                       count(*) FILTER (WHERE decided) AS decided_total
+                FROM listed
+            )
+            SELECT page.*, totals.open_total, totals.decided_total
+            FROM totals LEFT JOIN LATERAL (
+                SELECT {", ".join(_OVERLAP_COLUMNS)} FROM listed
+                WHERE decided = %(decided)s
+                ORDER BY {order}
+                LIMIT %(limit)s OFFSET %(offset)s
+            ) AS page ON true"""
+        rows = execute(sql, params)
+        open_total, decided_total = rows[0][-2], rows[0][-1]
     total = decided_total if decided else open_total
     rows = [row for row in rows if row[0] is not None]
     if not rows and number > 1:
-        empty = page_of([], total, 1, PAGE_SIZE)
+        empty = page_of([], total, 1, per_page)
         return OverlapResult(empty, open_total, decided_total, [], state)
     pairs = _pairs_from_rows(rows)
-    clusters = _clusters(pairs)
-    page_ = page_of(pairs, total, number, PAGE_SIZE)
+    clusters = [] if decided else _clusters(pairs)
+    page_ = page_of(pairs, total, number, per_page)
     return OverlapResult(page_, open_total, decided_total, clusters, state)
 
 
@@ -332,46 +537,38 @@ def _pairs_from_rows(rows: list[tuple]) -> list[OverlapPair]:
                 coincide=coincide,
                 strength=strength,
                 decision=decisions.get(decision_id),
+                registered_at=row[10],
             )
         )
     return pairs
 
 
-def _in_a_cluster(pair: OverlapPair) -> bool:
-    """Clusters join only close pairs: a shared theme (not just a target group) in the same
-    area or within 300 m (not just nested areas). Otherwise an initiative for a whole
-    district links everything in it into one cluster of dozens (the demo data: 33 of 48),
-    which says nothing a coordinator can act on."""
-    return bool(pair.themes) and (pair.same_area or pair.near)
-
-
-def _clusters(pairs: list[OverlapPair]) -> list[list[Initiative]]:
-    """Connected components (more than two initiatives) over the listed close pairs (see
-    ``_in_a_cluster``), for display; each such pair gets its cluster number."""
-    pairs = [pair for pair in pairs if _in_a_cluster(pair)]
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+def _clusters(pairs: list[OverlapPair]) -> list[OverlapCluster]:
+    """Clusters on a page: open pairs that share a theme in the same area, two pairs or more
+    (three initiatives or more doing the same thing in one place). Each pair joins the
+    largest cluster it can (a pair sharing two themes is decided once); a cluster left with
+    fewer than two pairs is dropped. Nested areas and nearby points do not cluster: an
+    initiative for a whole district would otherwise link everything in it."""
+    candidates: dict[tuple[int, int], OverlapCluster] = {}
     for pair in pairs:
-        parent[find(pair.a.pk)] = find(pair.b.pk)
-    members: dict[int, dict[int, Initiative]] = defaultdict(dict)
-    for pair in pairs:
-        root = find(pair.a.pk)
-        members[root][pair.a.pk] = pair.a
-        members[root][pair.b.pk] = pair.b
-    clusters, number_of = [], {}
-    for root, initiatives in members.items():
-        if len(initiatives) > 2:
-            clusters.append(sorted(initiatives.values(), key=lambda i: i.title))
-            number_of[root] = len(clusters)
-    for pair in pairs:
-        pair.cluster = number_of.get(find(pair.a.pk))
+        if not pair.same_area:
+            continue
+        for theme in pair.themes:
+            for area in pair.shared_areas:
+                cluster = candidates.setdefault(
+                    (theme.pk, area.pk), OverlapCluster(theme=theme, area=area, pairs=[])
+                )
+                cluster.pairs.append(pair)
+    taken: set[str] = set()
+    clusters = []
+    for cluster in sorted(candidates.values(), key=lambda c: (-len(c.pairs), c.area.name)):
+        cluster.pairs = [pair for pair in cluster.pairs if pair.key not in taken]
+        if len(cluster.pairs) < 2:
+            continue
+        taken.update(cluster.keys)
+        clusters.append(cluster)
+        for pair in cluster.pairs:
+            pair.cluster = len(clusters)
     return clusters
 
 
@@ -403,11 +600,24 @@ def pair_fingerprint(a_id: int, b_id: int) -> str:
         return cursor.fetchone()[0]
 
 
+def overlapping_among(initiative_ids) -> set[tuple[int, int]]:
+    """The pairs (canonical order) among these initiatives that overlap now, in one
+    statement, never from the snapshot."""
+    ids = sorted({int(i) for i in initiative_ids})
+    if len(ids) < 2:
+        return set()
+    sql = f"""{_OVERLAPS}
+        SELECT a, b FROM listed"""
+    rows = execute(sql, {**scope_params(Scope()), "since": None, "only": ids})
+    return {(a, b) for a, b in rows}
+
+
 def overlap_pair(a_id: int, b_id: int) -> OverlapPair | None:
     """The pair as it overlaps now (whatever the filters), or None when it does not."""
     a_id, b_id = sorted((a_id, b_id))
     sql = f"""{_OVERLAPS}
         SELECT {", ".join(_OVERLAP_COLUMNS)} FROM listed WHERE a = %(a)s AND b = %(b)s"""
     # Computed now for just these two (fast at any scale), never from the snapshot.
-    rows = execute(sql, {**scope_params(Scope()), "a": a_id, "b": b_id, "only": [a_id, b_id]})
+    params = {**scope_params(Scope()), "since": None, "a": a_id, "b": b_id, "only": [a_id, b_id]}
+    rows = execute(sql, params)
     return _pairs_from_rows(rows)[0] if rows else None

@@ -6,7 +6,9 @@ instead of computing the pairs when one exists for its window."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from initiatives.models import (
     Initiative,
@@ -44,6 +46,28 @@ def change_mark() -> int:
         return cursor.fetchone()[0]
 
 
+def snapshot_new_by_day(snapshot: OverlapSnapshot) -> dict[str, int]:
+    """The snapshot's pairs counted by the day they became new (the newer registration, in
+    the portal's time zone): ``OverlapSnapshot.new_by_day``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT (registered_at AT TIME ZONE %s)::date, count(*)
+               FROM dashboard_overlapsnapshotpair WHERE snapshot_id = %s GROUP BY 1""",
+            [settings.TIME_ZONE, snapshot.pk],
+        )
+        return {day.isoformat(): count for day, count in cursor.fetchall() if day is not None}
+
+
+def new_since(snapshot: OverlapSnapshot, since: dt.datetime) -> int | None:
+    """Pairs of the snapshot new since ``since`` from its day counts, when ``since`` is the
+    start of a day (as the overview asks); None otherwise."""
+    local = timezone.localtime(since)
+    if local.time() != dt.time():
+        return None
+    day = local.date().isoformat()
+    return sum(count for key, count in snapshot.new_by_day.items() if key >= day)
+
+
 def snapshot_fill_params(snapshot: OverlapSnapshot) -> dict:
     """``overlaps.SNAPSHOT_FILL``'s parameters: every pair live in the snapshot's window."""
     scope = Scope(starts_on=snapshot.window_starts, ends_on=snapshot.window_ends)
@@ -76,7 +100,7 @@ def for_scope(scope: Scope) -> SnapshotState:
 SNAPSHOT_PAIRS = """
     overlapping AS (
         SELECT o.a, o.b, o.tags, o.theme_count, o.group_count, o.by_area, o.same_area,
-               o.distance, o.coincide, o.strength AS snap_strength
+               o.distance, o.coincide, o.registered_at, o.strength AS snap_strength
         FROM dashboard_overlapsnapshotpair o
         WHERE o.snapshot_id = %(snapshot)s
           AND (%(areas)s::bigint[] IS NULL
