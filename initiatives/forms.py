@@ -5,9 +5,16 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from initiatives import selectors
 from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
-from initiatives.selectors import PROBLEM_CHOICES
-from partnership.fields import CoordinateField, OrganizationChoiceMixin, PointFormMixin
+from partnership.fields import (
+    BoundedDateField,
+    CoordinateField,
+    KeepInputForVersionMixin,
+    OrganizationChoiceMixin,
+    PointFormMixin,
+)
+from partnership.forms import PortalFormMixin
 from partnership.models import Visibility
 
 # --- Finding initiatives ------------------------------------------------------------------------
@@ -17,17 +24,15 @@ from partnership.models import Visibility
 FUTURE_DATE = _("The date cannot be in the future. Post the update once it has happened.")
 
 
-class InitiativeUpdateForm(OrganizationChoiceMixin, forms.ModelForm):
+class InitiativeUpdateForm(PortalFormMixin, OrganizationChoiceMixin, forms.ModelForm):
     """A dated progress update, optionally changing the initiative's status. ``organizations``
     are those the user may post for (see ``permissions.organizations_posting_for``)."""
 
     class Meta:
         model = InitiativeUpdate
         fields = ["organization", "happened_on", "text", "new_status", "visibility"]
-        widgets = {
-            "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "text": forms.Textarea(attrs={"rows": 5}),
-        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"happened_on": BoundedDateField}
 
     def __init__(self, *args, initiative: Initiative, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +64,7 @@ class InitiativeUpdateForm(OrganizationChoiceMixin, forms.ModelForm):
 # --- Asking to join as a partner organisation ----------------------------------------------------
 
 
-class JoinRequestForm(OrganizationChoiceMixin, forms.ModelForm):
+class JoinRequestForm(PortalFormMixin, OrganizationChoiceMixin, forms.ModelForm):
     """Ask to join for one of ``organizations`` (see
     ``permissions.organizations_requesting_to_join``)."""
 
@@ -81,7 +86,7 @@ class JoinRequestForm(OrganizationChoiceMixin, forms.ModelForm):
         """A second waiting request is reported by the service, with the organisation named."""
 
 
-class JoinRequestDecisionForm(forms.Form):
+class JoinRequestDecisionForm(PortalFormMixin, forms.Form):
     """Accept or decline a request to join; the button pressed is the decision."""
 
     decision = forms.ChoiceField(
@@ -98,8 +103,11 @@ class JoinRequestDecisionForm(forms.Form):
 
 # --- Registering and editing ---------------------------------------------------------------------
 
+# Rows shown of a list box (partner organisations, problems): it scrolls within.
+LONG_LIST_ROWS = 5
 
-class InitiativeForm(PointFormMixin, forms.ModelForm):
+
+class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, forms.ModelForm):
     """Register or edit an initiative. The lead organisation is one of the user's approved
     organisations (coordinators: any approved one); partner organisations are approved
     organisations other than the lead; problems are those the user may see. ``version`` is
@@ -119,19 +127,22 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
         queryset=None,
         required=False,
         label=capfirst(_("problems addressed")),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.SelectMultiple(attrs={"size": LONG_LIST_ROWS}),
     )
 
-    # Fieldsets for the template: (legend, field names).
+    # Fieldsets for the template: (key, legend, field names). The few things that matter
+    # first (issue 13): what, which themes, where, when — what the "someone already does
+    # this" lookup reads, so its answer shows right below them — then the rest.
     FIELDSETS = [
-        (_("What"), ["title", "summary", "description"]),
-        (_("Who"), ["lead_organization", "partner_organizations"]),
-        (_("When"), ["starts_on", "ends_on"]),
-        (_("Where"), ["areas", "address", "latitude", "longitude"]),
-        (_("For whom"), ["themes", "target_groups"]),
-        (_("Problems it addresses"), ["problems"]),
-        (_("Status and visibility"), ["status", "visibility"]),
-        (_("Contact"), ["contact_email", "contact_phone"]),
+        ("what", _("What"), ["title", "summary", "themes"]),
+        # The address and the point (latitude, longitude, the map) are optional: the
+        # template folds them.
+        ("where", _("Where"), ["areas"]),
+        ("when", _("When"), ["starts_on", "ends_on"]),
+        ("who", _("Who"), ["lead_organization", "partner_organizations"]),
+        ("more", _("More about the initiative"), ["description", "target_groups", "problems"]),
+        ("status", _("Status and visibility"), ["status", "visibility"]),
+        ("contact", _("Contact"), ["contact_email", "contact_phone"]),
     ]
 
     class Meta:
@@ -156,14 +167,14 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
             "contact_phone",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 6}),
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "partner_organizations": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            # Lists that grow with the partnership: a list box, not a page of checkboxes.
+            "partner_organizations": forms.SelectMultiple(attrs={"size": LONG_LIST_ROWS}),
             "areas": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"starts_on": BoundedDateField, "ends_on": BoundedDateField}
         help_texts = {
             "summary": _("One or two sentences, shown in lists and on the map."),
             "partner_organizations": _("Other organisations taking part. They are told by email."),
@@ -179,9 +190,18 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, lead_organizations, partner_organizations, problems, **kwargs):
+    def __init__(
+        self,
+        *args,
+        lead_organizations,
+        partner_organizations,
+        problems,
+        problem_options=None,
+        **kwargs,
+    ):
         """The choices come from ``selectors.initiative_form_choices``: who may lead, who may
-        take part, which problems the user may link."""
+        take part, which problems the user may link (``problems``) and which of them the list
+        box shows (``problem_options``; the picker's search finds the others)."""
         super().__init__(*args, **kwargs)
         self.fields["lead_organization"].queryset = lead_organizations
         self.fields["lead_organization"].empty_label = None
@@ -190,7 +210,13 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
         self.fields["problems"].help_text = _(
             "Open problems the partners have recorded (the newest %(count)s). Not listed? Link "
             "the initiative from the problem's page."
-        ) % {"count": PROBLEM_CHOICES}
+        ) % {"count": selectors.PROBLEM_CHOICES}
+        if problem_options is not None:
+            # The list box shows the newest and those sent (found by the picker's search).
+            sent = self.data.getlist("problems") if hasattr(self.data, "getlist") else []
+            ids = [int(c) for c in sent if c.isdigit() and len(c) < 10]
+            shown = problem_options | problems.filter(pk__in=ids)
+            self.fields["problems"].widget.choices = [(p.pk, str(p)) for p in shown.distinct()]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             # A reverse relation (``Problem.initiatives``): not a model field of the form.
@@ -199,7 +225,9 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
             self.fields["lead_organization"].initial = lead_organizations[0].pk
 
     def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+        return [
+            (key, legend, [self[name] for name in names]) for key, legend, names in self.FIELDSETS
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -217,6 +245,13 @@ class InitiativeForm(PointFormMixin, forms.ModelForm):
 
     def validate_constraints(self, exclude=None):
         """The form reports these checks next to their fields (see ``clean``)."""
+
+
+class PickerQueryForm(PortalFormMixin, forms.Form):
+    """What a searchable picker sends (``?q=``): up to 100 characters; a NUL character is
+    refused (Django's ``CharField``), so is anything longer."""
+
+    q = forms.CharField(required=False, max_length=100, strip=True)
 
 
 class IdsField(forms.Field):
@@ -243,7 +278,7 @@ class IdsField(forms.Field):
         return ids
 
 
-class SimilarQueryForm(forms.Form):
+class SimilarQueryForm(PortalFormMixin, forms.Form):
     """What the "someone already does this" lookup reads from the register form, with the
     register form's own field names (so the page's script sends the fields as they are)."""
 
@@ -252,8 +287,15 @@ class SimilarQueryForm(forms.Form):
     areas = IdsField()
     themes = IdsField()
     target_groups = IdsField()
-    starts_on = forms.DateField(required=False)
-    ends_on = forms.DateField(required=False)
+    starts_on = BoundedDateField(required=False)
+    ends_on = BoundedDateField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            cleaned["ends_on"] = None  # a half-typed period: look from the start on
+        return cleaned
 
     def lookup(self) -> dict:
         """The cleaned input as keyword arguments of ``similar_initiatives``."""
@@ -282,7 +324,7 @@ class SimilarQueryForm(forms.Form):
         }
 
 
-class ScheduleSlotForm(forms.ModelForm):
+class ScheduleSlotForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = ScheduleSlot
         fields = ["weekday", "starts_at", "ends_at"]
@@ -292,10 +334,15 @@ class ScheduleSlotForm(forms.ModelForm):
         }
 
     def clean(self):
+        """An end before the start is on the next day (``ScheduleSlot``): only the same
+        time for both is refused."""
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("The end time must be after the start time."))
+        if starts_at and ends_at and ends_at == starts_at:
+            self.add_error(
+                "ends_at",
+                _("The end time must differ from the start time. A slot lasts less than 24 hours."),
+            )
         return cleaned
 
     def validate_constraints(self, exclude=None):

@@ -1,5 +1,6 @@
 """Initiatives (insatser): who does what, where, when, for whom and against which problem."""
 
+import datetime as dt
 import uuid
 
 import pghistory
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnership.history import track_links
 from partnership.models import ArchivableModel, LocatedModel, Visibility, Weekday
-from partnership.permissions import is_coordinator, is_partner
+from partnership.permissions import is_coordinator, is_partner, partner_organization_ids
 from stakeholders.models import Organization
 
 
@@ -39,6 +40,15 @@ class InitiativeQuerySet(models.QuerySet):
         if is_partner(user):
             return self.active().filter(Organization.approved_q("lead_organization__"))
         return self.public()
+
+    def known_to(self, user):
+        """Those the user may know exist (``permissions.can_know_initiative``): the ones
+        ``visible_to`` them, and the archived ones they may edit (their organisation's;
+        a coordinator's: all). History names no other."""
+        if is_coordinator(user):
+            return self.all()
+        mine = partner_organization_ids(user)
+        return self.visible_to(user) | self.filter(lead_organization_id__in=mine)
 
     def live(self, on=None):
         """Planned or active (``Initiative.LIVE_STATUSES``), and running on the given date
@@ -193,8 +203,17 @@ class Initiative(LocatedModel, ArchivableModel):
         )
 
 
+MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+
+
 class ScheduleSlot(models.Model):
-    """A weekly recurring time: 'Fridays 20:00–23:00'. An initiative may have several."""
+    """A weekly recurring time: 'Fridays 20:00–23:00'. An initiative may have several.
+
+    A slot may pass midnight: an end at or before the start is on the next day (Fridays
+    21:00–01:00 ends on Saturday at 01:00; Sundays' on Monday). So a slot lasts more than
+    nothing and less than 24 hours; start and end may not be the same time. An end at 23:59
+    (the latest a time input offered before midnight was allowed) counts as midnight."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="slots")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
@@ -210,7 +229,7 @@ class ScheduleSlot(models.Model):
                 condition=Q(weekday__gte=1, weekday__lte=7), name="slot_weekday_1_to_7"
             ),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"
+                condition=~Q(ends_at=F("starts_at")), name="slot_starts_and_ends_apart"
             ),
             models.UniqueConstraint(
                 fields=["initiative", "weekday", "starts_at"], name="slot_unique_start"
@@ -219,6 +238,31 @@ class ScheduleSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    @property
+    def passes_midnight(self) -> bool:
+        """Ends on the next day (an end at midnight, 00:00, counts as the same day's)."""
+        return self.ends_at < self.starts_at and self.ends_at != dt.time(0)
+
+    @property
+    def day_minutes(self) -> tuple[int, int]:
+        """(from, to) in minutes after the start day's midnight; ``to`` is past 1440 when
+        the slot ends the next day. The same rule as ``SLOT_WEEK`` in the dashboard's SQL."""
+        start = self.starts_at.hour * 60 + self.starts_at.minute
+        end = self.ends_at.hour * 60 + self.ends_at.minute
+        if end <= start or (self.ends_at.hour, self.ends_at.minute) >= (23, 59):
+            end = end + MINUTES_PER_DAY if end <= start else MINUTES_PER_DAY
+        return start, end
+
+    @property
+    def week_minutes(self) -> list[tuple[int, int]]:
+        """The slot as [from, to) minutes of the week (Monday 00:00 = 0): two spans for a
+        Sunday slot that ends on Monday."""
+        start, end = self.day_minutes
+        offset = (self.weekday - 1) * MINUTES_PER_DAY
+        if offset + end <= MINUTES_PER_WEEK:
+            return [(offset + start, offset + end)]
+        return [(offset + start, MINUTES_PER_WEEK), (0, offset + end - MINUTES_PER_WEEK)]
 
 
 class InitiativeUpdate(models.Model):

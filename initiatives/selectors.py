@@ -1,7 +1,8 @@
 """Reads of initiatives, with everything each page needs fetched up front."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page
-from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Lookup, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from initiatives.models import (
     Initiative,
@@ -168,13 +169,15 @@ def initiative_for_maintenance(*, slug: str) -> Initiative | None:
 _HISTORY_HIDDEN = {"id", "initiative_id", "created_at", "updated_at", "version", "public_id"}
 
 
-def initiative_history(*, initiative: Initiative, page_number=None) -> Page:
+def initiative_history(*, initiative: Initiative, reader, page_number=None) -> Page:
     """Every recorded change to an initiative, its links (themes, areas, target groups,
     problems, partner organisations), its schedule and its progress updates: who, when, and
-    each field before and after. Newest first, paginated, in a fixed number of queries (the
-    events, then one query per kind of thing they refer to)."""
+    each field before and after, as ``reader`` may see them (``history.history_page``).
+    Newest first, paginated, in a fixed number of queries (the events, then one query per
+    kind of thing they refer to)."""
     return history_page(
         obj=initiative,
+        reader=reader,
         tracked=[Initiative, InitiativeUpdate, ScheduleSlot],
         links=["themes", "target_groups", "areas", "partner_organizations", "problems"],
         hidden=_HISTORY_HIDDEN,
@@ -249,25 +252,82 @@ def initiative_form_choices(*, user, initiative: Initiative | None = None) -> di
     - ``lead_organizations``: the organisations the user acts for (``acting_organizations``);
       an editor keeps the current lead even if it is no longer approved;
     - ``partner_organizations``: approved organisations other than the lead;
-    - ``problems``: the newest ``PROBLEM_CHOICES`` open problems the user may see, plus
-      those already linked."""
+    - ``problems``: the open problems the user may see, plus those already linked; the list
+      box shows ``problem_options`` of them: the newest ``PROBLEM_CHOICES`` and the linked
+      ones (the problem picker searches them all: ``problem_choices_matching``)."""
     lead = acting_organizations(user)
     partners = Organization.objects.approved().order_by("name")
     problems = problem_model().objects.visible_to(user).open()
+    allowed = Q(pk__in=problems.values("pk"))
     wanted = Q(pk__in=problems.order_by("-created_at").values("pk")[:PROBLEM_CHOICES])
     if initiative is not None:
         lead = (lead | Organization.objects.filter(pk=initiative.lead_organization_id)).order_by(
             "name"
         )
         partners = partners.exclude(pk=initiative.lead_organization_id)
-        wanted |= Q(pk__in=initiative.problems.values("pk"))
+        linked = Q(pk__in=initiative.problems.values("pk"))
+        wanted, allowed = wanted | linked, allowed | linked
     elif len(lead) == 1:
         partners = partners.exclude(pk=lead[0].pk)
     return {
         "lead_organizations": lead,
         "partner_organizations": partners,
-        "problems": problem_model().objects.filter(wanted).order_by("title"),
+        "problems": problem_model().objects.filter(allowed).order_by("title"),
+        "problem_options": problem_model().objects.filter(wanted).order_by("title"),
     }
+
+
+PICKER_RESULTS = 20
+# The problem search answers from three characters: the trigram index needs them (a shorter
+# text that matches nothing would read every problem: ~100 ms at 33,333 problems).
+PROBLEM_SEARCH_MIN = 3
+
+
+class _ILikeContains(Lookup):
+    """``column ILIKE '%text%'`` with ``text`` escaped: unlike Django's ``icontains``
+    (``UPPER(column) LIKE UPPER(...)``) it can use the trigram GIN index on the column."""
+
+    lookup_name = "ilike_contains"
+
+    def get_prep_lookup(self):
+        escaped = self.rhs.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"%{escaped}%"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+def organization_choices_matching(*, text: str) -> list[dict]:
+    """The partner picker's answers: approved organisations (the form's choices) whose name
+    contains ``text``, those starting with it first, at most ``PICKER_RESULTS``."""
+    found = (
+        Organization.objects.approved()
+        .filter(_ILikeContains(F("name"), text))
+        .annotate(starts=Q(name__istartswith=text))
+        .order_by("-starts", "name")
+        .values("pk", "name")[:PICKER_RESULTS]
+    )
+    return [{"id": row["pk"], "label": row["name"]} for row in found]
+
+
+def problem_choices_matching(*, user, text: str) -> list[dict]:
+    """The problem picker's answers: open problems the user may see whose title contains
+    ``text`` (all of them, not only the newest ``PROBLEM_CHOICES`` the list box offers),
+    newest first, at most ``PICKER_RESULTS``; nothing for fewer than ``PROBLEM_SEARCH_MIN``
+    characters."""
+    if len(text) < PROBLEM_SEARCH_MIN:
+        return []
+    found = (
+        problem_model()
+        .objects.visible_to(user)
+        .open()
+        .filter(_ILikeContains(F("title"), text))
+        .order_by("-created_at", "-pk")
+        .values("pk", "title")[:PICKER_RESULTS]
+    )
+    return [{"id": row["pk"], "label": row["title"]} for row in found]
 
 
 def initiative_for_edit(*, slug: str) -> Initiative | None:
@@ -290,12 +350,19 @@ def public_initiatives() -> QuerySet[Initiative]:
     """``Initiative.objects.public()`` with what the open data, CSV and calendar feeds show
     (organisations, vocabulary, areas, weekly times): a fixed number of queries for any
     number of rows. Newest period first, like the list page."""
+    return initiative_exports(user=AnonymousUser())
+
+
+def initiative_exports(*, user) -> QuerySet[Initiative]:
+    """What the list's CSV, spreadsheet and calendar feed hold: the initiatives the list
+    shows the user (``visible_to``; a resident's are the public ones), with what
+    their organisations (a suspended partner organisation is not named), vocabulary, areas
+    and weekly times, newest period first."""
     partners = Organization.objects.approved().order_by("name")
     return (
-        Initiative.objects.public()
+        Initiative.objects.visible_to(user)
         .select_related("lead_organization")
         .prefetch_related(
-            # A suspended partner organisation is not named in open data.
             Prefetch("partner_organizations", queryset=partners),
             "themes",
             "target_groups",

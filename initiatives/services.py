@@ -20,7 +20,7 @@ from initiatives.permissions import (
     organizations_requesting_to_join,
 )
 from partnership.emails import email_send
-from partnership.history import TRACKED_LINKS
+from partnership.history import TRACKED_LINKS, people_names
 from partnership.models import Visibility
 from stakeholders.models import Membership, Organization, User
 
@@ -288,8 +288,8 @@ def _set_slots(initiative: Initiative, slots: list[dict]) -> None:
 def _check_slots(slots: list[dict]) -> None:
     seen = set()
     for slot in slots:
-        if slot["ends_at"] <= slot["starts_at"]:
-            raise ValidationError(_("A schedule slot must end after it starts."))
+        if slot["ends_at"] == slot["starts_at"]:  # an earlier end is on the next day
+            raise ValidationError(_("A schedule slot must end at another time than it starts."))
         key = (slot["weekday"], slot["starts_at"])
         if key in seen:
             raise ValidationError(_("Two schedule slots start on the same day and time."))
@@ -384,7 +384,10 @@ def initiative_edit(
     if version is None or locked.version != version:
         who, changed = _changed_since(initiative, locked, version or 0)
         params = {
-            "who": (who.get_full_name() or who.email) if who else _("someone else"),
+            # Colleagues and coordinators see each other's names; never an email.
+            "who": (who.get_full_name() or people_names([who.pk], reader=actor)[who.pk])
+            if who
+            else _("someone else"),
             "fields": ", ".join(changed) if changed else _("unknown"),
         }
         raise ValidationError(

@@ -12,9 +12,12 @@ urlpatterns = [
     path("map.geojson", views.initiative_map_data, name="map_data"),
     path("calendar.ics", views.initiative_list_calendar, name="list_calendar"),
     path("export.csv", views.initiative_export_csv, name="export_csv"),
+    path("export.xlsx", views.initiative_export_xlsx, name="export_xlsx"),
     # Registering and editing (before the catch-all slug patterns)
     path(_("new/"), views.initiative_create, name="create"),
     path(_("new/similar/"), views.initiative_similar, name="similar"),
+    path(_("new/organisations.json"), views.organization_picker, name="organization_picker"),
+    path(_("new/problems.json"), views.problem_picker, name="problem_picker"),
     # Maintaining initiatives
     path(
         "<slug:slug>/",

@@ -4,7 +4,6 @@ a detail page. Both show only what ``Initiative.objects.visible_to(user)`` allow
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import (
     Http404,
@@ -16,6 +15,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +26,7 @@ from initiatives.filters import InitiativeFilter
 from initiatives.similar import similar_initiatives
 from partnership.pagination import CappedCountPaginator
 from partnership.permissions import is_partner
+from partnership.spreadsheets import xlsx_response
 
 PAGE_SIZE = 25
 
@@ -39,9 +40,8 @@ def initiative_list(request):
         request.GET, queryset=selectors.initiative_list(user=request.user), user=request.user
     )
     page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "initiatives/initiative_list.html", {"filterset": filterset, "page": page}
-    )
+    context = {"filterset": filterset, "page": page, "feed_cap": feeds.LIST_FEED_CAP}
+    return render(request, "initiatives/initiative_list.html", context)
 
 
 @require_GET
@@ -120,9 +120,16 @@ def initiative_update_create(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def initiative_archive(request, slug):
+    """GET asks "are you sure?", naming what archiving does; POST archives."""
     initiative = permissions.initiative_for_user(request, slug, "archive")
+    if request.method == "GET":
+        if initiative.archived_at is not None:
+            return redirect("initiatives:detail", slug=initiative.slug)
+        return render(
+            request, "initiatives/initiative_archive_confirm.html", {"initiative": initiative}
+        )
     if services.initiative_archive(initiative=initiative, actor=request.user):
         messages.success(
             request,
@@ -152,7 +159,7 @@ def initiative_restore(request, slug):
 def initiative_history(request, slug):
     initiative = permissions.initiative_for_user(request, slug, "see_history")
     history = selectors.initiative_history(
-        initiative=initiative, page_number=request.GET.get("page")
+        initiative=initiative, reader=request.user, page_number=request.GET.get("page")
     )
     return render(
         request,
@@ -278,6 +285,33 @@ def initiative_similar(request):
     )
 
 
+def _picker_answer(request, search) -> JsonResponse:
+    """A searchable picker's answer: ``{"results": [{"id", "label"}]}``; 400 with no results
+    for a query the form refuses (too long, a NUL character)."""
+    permissions.require_can_register(request)
+    query = forms.PickerQueryForm(request.GET)
+    if not query.is_valid():
+        return JsonResponse({"results": [], "error": _("Not a valid search.")}, status=400)
+    text = query.cleaned_data["q"]
+    return JsonResponse({"results": search(text) if text else []})
+
+
+@login_required
+@require_GET
+def organization_picker(request):
+    """Approved organisations by name, for the partner organisations picker."""
+    return _picker_answer(request, lambda text: selectors.organization_choices_matching(text=text))
+
+
+@login_required
+@require_GET
+def problem_picker(request):
+    """Open problems the user may see, by title, for the problems picker."""
+    return _picker_answer(
+        request, lambda text: selectors.problem_choices_matching(user=request.user, text=text)
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def initiative_create(request):
@@ -331,6 +365,8 @@ def initiative_edit(request, slug):
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as error:
+            initiative.refresh_from_db(fields=["version"])
+            form.keep_input_for_version(initiative.version)  # "save again" then saves
             form.add_error(None, error)
             return _render_form(request, form, formset, initiative, 409)
         else:
@@ -341,7 +377,11 @@ def initiative_edit(request, slug):
 
 # --- Public map, feeds and open data -------------------------------------------------------------
 # The map, calendar feeds and CSV take the list page's query string, narrowed by the same
-# InitiativeFilter. Feeds and CSV are open data: public initiatives only, whoever asks.
+# InitiativeFilter over what the user may see: a resident (and any calendar app or script)
+# gets public initiatives, a logged-in partner also the partners-only ones the list shows,
+# with the partners' filters ("Visibility", "Only my organisations"). An answer made for a
+# session is private: never stored by a shared cache, never offered to other sites (CORS,
+# partnership/cors.py). A filter value that is not valid is a 400 saying which and why.
 
 
 def _detail_prefix() -> str:
@@ -349,45 +389,81 @@ def _detail_prefix() -> str:
     return reverse("initiatives:detail", args=["x"])[: -len("x/")]
 
 
-def _public_filterset(request) -> InitiativeFilter:
+def _list_filterset(request) -> InitiativeFilter:
     return InitiativeFilter(
-        request.GET, queryset=selectors.public_initiatives(), user=AnonymousUser()
+        request.GET,
+        queryset=selectors.initiative_exports(user=request.user),
+        user=request.user,
     )
+
+
+def _filter_errors(filterset: InitiativeFilter) -> list[str]:
+    return [
+        f"{filterset.form.fields[field].label}: {' '.join(errors)}"
+        for field, errors in filterset.errors.items()
+    ]
 
 
 def _bad_filters(filterset: InitiativeFilter) -> HttpResponseBadRequest:
-    lines = [f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()]
     return HttpResponseBadRequest(
-        "\n".join([_("Some filters are not valid:"), *lines]),
+        "\n".join([_("Some filters are not valid:"), *_filter_errors(filterset)]),
         content_type="text/plain; charset=utf-8",
     )
+
+
+def _for_session(request, response):
+    """A download that holds what this user may see is theirs: no shared cache keeps it."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+        patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @require_GET
 def initiative_map_data(request):
     """GeoJSON for the list page's map: the list's own initiatives and filters (what the
-    user may see; a bad filter is ignored as on the list), within ``bbox`` when given."""
+    user may see), within ``bbox`` when given; a bad filter or bbox is a 400."""
     bbox = None
     if request.GET.get("bbox"):
         try:
             bbox = geo.BBox.parse(request.GET["bbox"])
         except ValueError as error:
-            return JsonResponse({"detail": str(error)}, status=400)
+            return JsonResponse({"detail": {"bbox": [str(error)]}}, status=400)
     filterset = InitiativeFilter(
         request.GET, queryset=selectors.initiative_list(user=request.user), user=request.user
     )
+    if not filterset.is_valid():
+        errors = {field: list(messages) for field, messages in filterset.errors.items()}
+        return JsonResponse({"detail": errors}, status=400)
     body = geo.map_data(filterset.qs, bbox=bbox, detail_prefix=_detail_prefix())
-    return HttpResponse(body, content_type="application/geo+json")
+    return _for_session(request, HttpResponse(body, content_type="application/geo+json"))
 
 
 @require_GET
 def initiative_list_calendar(request):
-    """An iCalendar feed of the filtered public list (at most ``LIST_FEED_CAP``)."""
-    filterset = _public_filterset(request)
+    """An iCalendar feed of the filtered list (at most ``LIST_FEED_CAP``), named after its
+    filters."""
+    filterset = _list_filterset(request)
     if not filterset.is_valid():
         return _bad_filters(filterset)
-    initiatives = filterset.qs[: feeds.LIST_FEED_CAP]
-    return _calendar_response(request, initiatives, name=settings.PORTAL_NAME, filename="insatser")
+    initiatives = list(filterset.qs[: feeds.LIST_FEED_CAP + 1])
+    applied = filterset.applied()
+    name = settings.PORTAL_NAME
+    if applied:
+        name = f"{name}: " + "; ".join(f"{label}: {value}" for label, value in applied)
+    description = _(
+        "At most %(cap)s initiatives, newest period first; this feed holds %(count)s."
+    ) % {"cap": feeds.LIST_FEED_CAP, "count": min(len(initiatives), feeds.LIST_FEED_CAP)}
+    if len(initiatives) > feeds.LIST_FEED_CAP:
+        description += " " + _("More initiatives match: add a filter to see them all.")
+    response = _calendar_response(
+        request,
+        initiatives[: feeds.LIST_FEED_CAP],
+        name=name,
+        filename="insatser",
+        description=description,
+    )
+    return _for_session(request, response)
 
 
 @require_GET
@@ -399,22 +475,26 @@ def initiative_calendar(request, slug):
     return _calendar_response(request, [initiative], name=initiative.title, filename=slug)
 
 
-def _calendar_response(request, initiatives, *, name: str, filename: str) -> HttpResponse:
+def _calendar_response(request, initiatives, *, name, filename, description="") -> HttpResponse:
     body = feeds.calendar_ics(
         initiatives,
         name=name,
+        description=description,
         url_for=lambda i: request.build_absolute_uri(reverse("initiatives:detail", args=[i.slug])),
-        host=request.get_host().split(":")[0],
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     return response
 
 
+def _export_filename(extension: str) -> str:
+    return f"{slugify(_('Initiatives'))}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
 @require_GET
 def initiative_export_csv(request):
-    """The filtered public list as CSV, streamed (any number of rows)."""
-    filterset = _public_filterset(request)
+    """The filtered list as CSV, streamed (any number of rows)."""
+    filterset = _list_filterset(request)
     if not filterset.is_valid():
         return _bad_filters(filterset)
     rows = exports.initiatives_csv_rows(
@@ -422,9 +502,22 @@ def initiative_export_csv(request):
         url_for=lambda i: request.build_absolute_uri(reverse("initiatives:detail", args=[i.slug])),
     )
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(_('Initiatives'))}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
+    return _for_session(request, response)
+
+
+@require_GET
+def initiative_export_xlsx(request):
+    """The filtered list as a spreadsheet for Excel (the CSV, unchanged, is for programs)."""
+    filterset = _list_filterset(request)
+    if not filterset.is_valid():
+        return _bad_filters(filterset)
+    table = exports.initiative_table(
+        filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE),
+        url_for=lambda i: request.build_absolute_uri(reverse("initiatives:detail", args=[i.slug])),
+    )
+    response = xlsx_response(table, title=_("Initiatives"), filename=_export_filename("xlsx"))
+    return _for_session(request, response)
 
 
 @require_GET

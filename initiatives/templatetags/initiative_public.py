@@ -65,11 +65,20 @@ def initiative_place(initiative) -> dict:
     }
 
 
-def _clock(value: dt.time) -> str:
+def _clock(value: dt.time, *, next_day: bool = False) -> str:
+    """'20', '20.30'; an end the next day with two digits ('21–01'), midnight as '24'."""
+    hour = f"{value.hour:02d}" if next_day else str(value.hour)
     if value.minute == 0:
-        return str(value.hour)
+        return hour
     # Translators: a time of day with minutes; Swedish writes 20.30.
-    return _("%(hour)s:%(minute)02d") % {"hour": value.hour, "minute": value.minute}
+    return _("%(hour)s:%(minute)02d") % {"hour": hour, "minute": value.minute}
+
+
+def _slot_clock(starts_at: dt.time, ends_at: dt.time) -> str:
+    """'20–23', '21–01' (past midnight), '21–24' (until midnight)."""
+    if ends_at == dt.time(0):
+        return f"{_clock(starts_at)}–24"
+    return f"{_clock(starts_at)}–{_clock(ends_at, next_day=ends_at < starts_at)}"
 
 
 def _day(value: dt.date, *, year: bool = False) -> str:
@@ -80,8 +89,9 @@ def _day(value: dt.date, *, year: bool = False) -> str:
 
 @register.filter
 def schedule_in_words(initiative) -> str:
-    """'Fridays 20–23, from 1 March'; 'Mondays and Wednesdays 18–20, Fridays 20–23,
-    1 March–30 June'. Uses the prefetched slots."""
+    """'Fridays 20–23, from 1 March'; 'Mondays and Wednesdays 18–20, Fridays 21–01,
+    1 March–30 June' (a slot past midnight is named by the day it starts). Uses the
+    prefetched slots."""
     parts = []
     slots = sorted(initiative.slots.all(), key=lambda s: (s.starts_at, s.ends_at, s.weekday))
     for (starts_at, ends_at), same_time in groupby(slots, key=lambda s: (s.starts_at, s.ends_at)):
@@ -89,7 +99,7 @@ def schedule_in_words(initiative) -> str:
             str(WEEKDAYS_PLURAL[slot.weekday])
             for slot in sorted(same_time, key=lambda s: s.weekday)
         ]
-        parts.append(f"{get_text_list(days, _('and'))} {_clock(starts_at)}–{_clock(ends_at)}")
+        parts.append(f"{get_text_list(days, _('and'))} {_slot_clock(starts_at, ends_at)}")
     if initiative.ends_on:
         if initiative.ends_on == initiative.starts_on:
             parts.append(_day(initiative.starts_on))

@@ -8,7 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnership.fields import CoordinateField, OrganizationChoiceMixin, PointFormMixin
+from partnership.fields import (
+    BoundedDateField,
+    CoordinateField,
+    KeepInputForVersionMixin,
+    OrganizationChoiceMixin,
+    PointFormMixin,
+)
+from partnership.forms import PortalFormMixin
 from partnership.models import Area, Visibility, Weekday
 from partnership.problems import csv_import
 from partnership.problems.models import (
@@ -20,7 +27,7 @@ from partnership.problems.models import (
 from stakeholders.models import Organization
 
 
-class ProblemForm(OrganizationChoiceMixin, PointFormMixin, forms.ModelForm):
+class ProblemForm(PortalFormMixin, OrganizationChoiceMixin, PointFormMixin, forms.ModelForm):
     """Record a problem. ``organizations`` are those the user may record for
     (``permissions.organizations_recording_for``). The point is optional: typed
     coordinates, or a click on the map that fills them in."""
@@ -63,10 +70,10 @@ class ProblemForm(OrganizationChoiceMixin, PointFormMixin, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "themes": forms.CheckboxSelectMultiple,
-            "observed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "time_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "time_to": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+        field_classes = {"observed_on": BoundedDateField}
         help_texts = {
             "description": _("What happens, where exactly, and who is affected."),
             "visibility": _(
@@ -124,7 +131,7 @@ class ProblemForm(OrganizationChoiceMixin, PointFormMixin, forms.ModelForm):
         """Reported next to the fields (see ``clean``)."""
 
 
-class ProblemEditForm(ProblemForm):
+class ProblemEditForm(KeepInputForVersionMixin, ProblemForm):
     """Correct a recorded problem: the same fields except who recorded it; ``version`` is the
     version the form was loaded with (optimistic locking, checked by the service)."""
 
@@ -147,7 +154,7 @@ class ProblemEditForm(ProblemForm):
         return None
 
 
-class EndorseForm(OrganizationChoiceMixin, forms.ModelForm):
+class EndorseForm(PortalFormMixin, OrganizationChoiceMixin, forms.ModelForm):
     """ "We see this too", for one of ``organizations`` (see
     ``permissions.organizations_endorsing_for``), with an optional note."""
 
@@ -162,6 +169,8 @@ class EndorseForm(OrganizationChoiceMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, organizations, **kwargs):
+        # Its own ids: the problem page shows this form beside the responsibility form.
+        kwargs.setdefault("auto_id", "id_endorse_%s")
         super().__init__(*args, **kwargs)
         self.offer_organizations(organizations, _("On behalf of"))
 
@@ -172,7 +181,7 @@ class EndorseForm(OrganizationChoiceMixin, forms.ModelForm):
         """See ``validate_constraints``."""
 
 
-class ResponsibilityForm(OrganizationChoiceMixin, forms.ModelForm):
+class ResponsibilityForm(PortalFormMixin, OrganizationChoiceMixin, forms.ModelForm):
     """An organisation's commitment: lead or supporting, what it will do, by when, for one
     of ``organizations`` (see ``permissions.organizations_responsible_for``)."""
 
@@ -181,9 +190,9 @@ class ResponsibilityForm(OrganizationChoiceMixin, forms.ModelForm):
         fields = ["organization", "role", "commitment", "due_on"]
         widgets = {
             "commitment": forms.Textarea(attrs={"rows": 3}),
-            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "role": forms.RadioSelect,
         }
+        field_classes = {"due_on": BoundedDateField}
         help_texts = {
             "role": _("One organisation leads the work on a problem; others support it."),
             "due_on": _("Optional."),
@@ -195,6 +204,8 @@ class ResponsibilityForm(OrganizationChoiceMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, organizations, **kwargs):
+        # Its own ids: the problem page shows this form beside the endorsement form.
+        kwargs.setdefault("auto_id", "id_responsibility_%s")
         super().__init__(*args, **kwargs)
         self.offer_organizations(organizations, _("Organisation"))
 
@@ -212,7 +223,7 @@ class ResponsibilityForm(OrganizationChoiceMixin, forms.ModelForm):
         """See ``validate_constraints``."""
 
 
-class StatusForm(forms.Form):
+class StatusForm(PortalFormMixin, KeepInputForVersionMixin, forms.Form):
     """Change a problem's status to one that may follow the current one
     (``Problem.STATUS_TRANSITIONS``); resolving or dismissing needs an outcome text."""
 
@@ -244,7 +255,7 @@ class StatusForm(forms.Form):
         return cleaned
 
 
-class LinkInitiativeForm(forms.Form):
+class LinkInitiativeForm(PortalFormMixin, forms.Form):
     """Link an initiative that addresses the problem (choices from
     ``selectors.initiatives_to_link``)."""
 
@@ -264,7 +275,7 @@ class LinkInitiativeForm(forms.Form):
 # --- Safety walks and surveys --------------------------------------------------------------------
 
 
-class WalkUploadForm(OrganizationChoiceMixin, forms.ModelForm):
+class WalkUploadForm(PortalFormMixin, OrganizationChoiceMixin, forms.ModelForm):
     """Upload a safety walk's or survey's findings (see ``csv_import``), for one of
     ``organizations`` (``permissions.organizations_recording_for``)."""
 
@@ -282,7 +293,7 @@ class WalkUploadForm(OrganizationChoiceMixin, forms.ModelForm):
     class Meta:
         model = SafetyWalk
         fields = ["title", "source", "held_on", "area", "visibility"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"held_on": BoundedDateField}
         labels = {"title": _("Name of the walk or survey")}
         help_texts = {
             "title": _("E.g. “Trygghetsvandring Vårby gård centrum, hösten 2026”."),
@@ -303,7 +314,7 @@ class WalkUploadForm(OrganizationChoiceMixin, forms.ModelForm):
         return held_on
 
 
-class DigestForm(forms.Form):
+class DigestForm(PortalFormMixin, forms.Form):
     subscribe = forms.BooleanField(
         label=_("Email me a weekly summary of problems"),
         required=False,

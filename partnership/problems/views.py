@@ -60,7 +60,7 @@ def _render_problem(request, problem, *, status=200, **bound):
         "history": (
             SimpleNamespace(
                 object_list=selectors.problem_history(
-                    problem=problem, page_size=PROBLEM_HISTORY_ON_PAGE
+                    problem=problem, reader=user, page_size=PROBLEM_HISTORY_ON_PAGE
                 ).object_list,
                 has_other_pages=False,
             )
@@ -150,6 +150,8 @@ def problem_edit(request, public_id):
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as error:
+            problem.refresh_from_db(fields=["version"])
+            form.keep_input_for_version(problem.version)  # "save again" then saves
             form.add_error(None, error)
             return render(request, "partnership/problem_form.html", context, status=409)
         messages.success(request, _("Your changes have been saved."))
@@ -158,9 +160,14 @@ def problem_edit(request, public_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def problem_archive(request, public_id):
+    """GET asks "are you sure?", naming what archiving does; POST archives."""
     problem = permissions.problem_for_user(request, public_id, "edit")
+    if request.method == "GET":
+        if problem.archived_at is not None:
+            return redirect("problems:detail", public_id=problem.public_id)
+        return render(request, "partnership/problem_archive_confirm.html", {"problem": problem})
     if services.problem_archive(problem=problem, actor=request.user):
         messages.success(
             request,
@@ -237,6 +244,9 @@ def problem_change_status(request, public_id):
         try:
             services.problem_change_status(problem=problem, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if error.code == "stale":
+                problem.refresh_from_db(fields=["version"])
+                form.keep_input_for_version(problem.version)
             form.add_error(None, error)
         else:
             messages.success(request, _("The status has been changed."))
@@ -288,7 +298,9 @@ def problem_unlink_initiative(request, public_id, initiative_id):
 @require_GET
 def problem_history(request, public_id):
     problem = permissions.problem_for_user(request, public_id, "see_details")
-    history = selectors.problem_history(problem=problem, page_number=request.GET.get("page"))
+    history = selectors.problem_history(
+        problem=problem, reader=request.user, page_number=request.GET.get("page")
+    )
     return render(
         request, "partnership/problem_history.html", {"problem": problem, "history": history}
     )
@@ -416,6 +428,7 @@ def walk_import(request):
                 actor=request.user, file_name=upload.name, rows=parsed.rows(), **data
             )
             return redirect("problems:walk_preview", public_id=walk.public_id)
+        form.add_error("file", _("The file has errors and nothing was saved: see the preview."))
     context = _import_context(form, parsed)
     return render(request, "partnership/walk_import.html", context, status=400)
 

@@ -17,6 +17,11 @@
   const label = element.dataset.labelMarker;
   element.closest(".point-picker").hidden = false; // the help text goes with the map
   const map = PortalMap.create(element, { keepInBounds: true });
+  // In a folded <details> the map has no size until it is opened.
+  const details = element.closest("details");
+  if (details) {
+    details.addEventListener("toggle", () => details.open && map.invalidateSize());
+  }
   let marker = null;
 
   // The fields accept a decimal comma (59,2712); so does this.

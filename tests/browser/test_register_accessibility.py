@@ -37,13 +37,14 @@ def test_register_form_with_errors_has_no_wcag_violations_and_then_saves(
     page.fill("#id_summary", "Vuxna går i området fredagskvällar.")
     page.fill("#id_starts_on", "2026-03-01")
     page.fill("#id_ends_on", "2026-02-01")
+    page.get_by_text("Address and the place on a map (optional)").click()
     page.fill("#id_latitude", "10")
     page.fill("#id_longitude", "17,9")
     page.check("#id_areas_0")
     page.check("#id_themes_0")
     page.select_option("#id_slots-0-weekday", "5")
     page.fill("#id_slots-0-starts_at", "22:00")
-    page.fill("#id_slots-0-ends_at", "21:00")
+    page.fill("#id_slots-0-ends_at", "22:00")  # 21:00 would be the next day
     page.click("main form[method=post] button[type=submit]")
     assert page.locator("#id_ends_on_error").inner_text()
     assert page.locator("#id_latitude_error").inner_text()
@@ -123,6 +124,8 @@ def test_the_point_is_picked_on_the_map_or_typed(page, live_server, csp_violatio
     log_in(member)
     page.goto(live_server.url + "/en/initiatives/new/")
     picker = page.locator("#point-picker")
+    assert not page.locator("#point-picker-help").is_visible()  # optional: folded
+    page.get_by_text("Address and the place on a map (optional)").click()
     assert page.locator("#point-picker-help").is_visible()
 
     picker.click()  # the middle of the map: the configured centre
@@ -138,3 +141,41 @@ def test_the_point_is_picked_on_the_map_or_typed(page, live_server, csp_violatio
     page.fill("#id_longitude", "17,8800")
     assert page.locator("#point-picker .leaflet-marker-icon").count() == 1
     assert csp_violations == []
+
+
+def test_the_few_things_first_and_the_similar_prompt_within_the_first_screen(
+    page, live_server, log_in, member, organization
+):
+    """Issue 13: what, themes, where, when, then the rest; lists as long as the demo
+    partnership's (16 themes, 7 areas, 19 organisations, 22 problems) fit in 3,000 px at
+    1280 px, and the "someone already does this" answer shows within a screen (800 px) of
+    the title."""
+    areas = [factories.AreaFactory(name=f"Område {n}") for n in range(7)]
+    themes = [factories.ThemeFactory() for _ in range(16)]
+    for _ in range(8):
+        factories.TargetGroupFactory()
+    for _ in range(18):
+        factories.OrganizationFactory()
+    for _ in range(22):
+        factories.ProblemFactory(area=areas[0], themes=[themes[0]])
+    factories.InitiativeFactory(
+        title="Nattvandring i Vårby gård",
+        lead_organization=factories.OrganizationFactory(),
+        areas=[areas[0]],
+        themes=[themes[0]],
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(member)
+    page.goto(live_server.url + "/en/initiatives/new/")
+
+    legends = page.locator("main form fieldset.form-section > legend").all_inner_texts()
+    assert legends[:4] == ["What", "Where", "When", "Who"]
+    assert page.evaluate("document.documentElement.scrollHeight") <= 3000
+
+    page.fill("#id_title", "Nattvandring")
+    page.check("#id_areas_0")
+    page.check("#id_themes_0")
+    similar = page.locator("#similar-initiatives")
+    similar.get_by_role("link", name="Nattvandring i Vårby gård", exact=True).wait_for()
+    title_top = page.locator("#id_title").bounding_box()["y"]
+    assert similar.bounding_box()["y"] - title_top < 800
