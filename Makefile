@@ -16,15 +16,15 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 # DATABASE_URL wins; otherwise scripts/devdb.py finds (or starts) PostgreSQL and says where.
 WITH_DB = url="$$($(PY) scripts/devdb.py)" || exit 1; export DATABASE_URL="$$url";
 
-.PHONY: run test lint format venv db migrate demo messages chromium apt bench-data clean-pgdata
+.PHONY: run test lint format venv db migrate demo messages chromium pdf-libs html-checker apt bench-data clean-pgdata
 
-run: venv messages
+run: venv messages pdf-libs
 	@$(WITH_DB) \
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) load_demo && \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: venv messages chromium
+test: venv messages chromium pdf-libs html-checker
 	@$(WITH_DB) \
 	$(VENV)/bin/ruff check . && \
 	$(VENV)/bin/lint-imports && \
@@ -46,6 +46,17 @@ messages: venv
 # Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES=chromium
+
+# WeasyPrint (the minutes and report PDFs) draws with Debian's Pango and needs a font.
+pdf-libs: venv
+	@$(PY) -c "import weasyprint" >/dev/null 2>&1 || $(MAKE) --no-print-directory apt \
+		PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+
+# The HTML check (tests/partnership/test_html_validity.py) runs the Nu HTML Checker on
+# Java; the test installs the checker itself (npm's vnu-jar, into ~/.cache).
+html-checker:
+	@command -v java >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES=default-jre-headless
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES=npm
 
 apt:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

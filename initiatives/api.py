@@ -6,21 +6,28 @@ Read-only and anonymous: whoever calls, initiatives come from
 from ``Organization.objects.approved()``. The initiative endpoints take the list page's
 filters, applied by the same ``InitiativeFilter``, so a page's query string works here too.
 A bad parameter is a 400 with what was wrong, never a 500; a page past the end is empty.
+A filter value that names nothing (a theme id or organisation that does not exist) is a bad
+parameter too: the same 400 as the CSV, calendar and map give (``initiatives.filters``).
+Organisations are named by their slug, in filters and in answers alike; any other path
+under ``/api/`` is a JSON 404.
 """
 
 import datetime as dt
+import re
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
+from pydantic import BeforeValidator
 
 from initiatives import geo, selectors
 from initiatives.filters import InitiativeFilter
@@ -52,6 +59,18 @@ api = NinjaAPI(
 MAX_PAGE = 1_000_000
 MAX_ID = 2**63 - 1  # ids are PostgreSQL bigints
 GEOJSON_PAGE_SIZE = 10_000
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+SLUG = r"^[-a-zA-Z0-9_]+$"
+
+
+def _iso_date_only(value):
+    """``format: date`` means an ISO date: pydantic would also take a Unix timestamp."""
+    if isinstance(value, str) and not re.fullmatch(ISO_DATE, value):
+        raise ValueError("an ISO date, YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 
 # --- Schemas -------------------------------------------------------------------------------------
@@ -80,7 +99,7 @@ class InitiativeFilters(Schema):
         None,
         ge=1,
         le=MAX_ID,
-        description=gettext_noop("A theme id (see /themes); unknown ids match nothing."),
+        description=gettext_noop("A theme id (see /themes); an unknown id is a 400."),
     )
     target_group: int | None = Field(
         None, ge=1, le=MAX_ID, description=gettext_noop("A target group id.")
@@ -88,11 +107,14 @@ class InitiativeFilters(Schema):
     area: int | None = Field(
         None, ge=1, le=MAX_ID, description=gettext_noop("An area id; includes its sub-areas.")
     )
-    organization: int | None = Field(
+    organization: str | None = Field(
         None,
-        ge=1,
-        le=MAX_ID,
-        description=gettext_noop("An organisation id, leading or taking part."),
+        max_length=200,
+        pattern=SLUG,
+        description=gettext_noop(
+            "An organisation's slug (as in `lead_organization.slug` and /organizations), "
+            "leading or taking part; an unknown slug is a 400."
+        ),
     )
     status: Literal["planned", "active", "paused", "completed", "cancelled"] | None = Field(
         None, description=gettext_noop("Only initiatives with this status.")
@@ -104,7 +126,9 @@ class InitiativeFilters(Schema):
             "is now. `week`: the same for any day from today to Sunday."
         ),
     )
-    running_on: dt.date | None = Field(None, description=gettext_noop("Period includes this date."))
+    running_on: IsoDate | None = Field(
+        None, description=gettext_noop("Period includes this date (ISO, YYYY-MM-DD).")
+    )
     sort: Literal["relevance", "newest", "updated", "title"] | None = Field(
         None,
         description=gettext_noop(
@@ -123,7 +147,12 @@ class Slot(Schema):
     # Wall-clock times in the portal's time zone: JSON Schema's "time" format would demand
     # a UTC offset, which a weekly time has none of (it changes with summer time).
     starts_at: str = Field(pattern=r"^\d{2}:\d{2}$", description=gettext_noop("Local time, HH:MM."))
-    ends_at: str = Field(pattern=r"^\d{2}:\d{2}$", description=gettext_noop("Local time, HH:MM."))
+    ends_at: str = Field(
+        pattern=r"^\d{2}:\d{2}$",
+        description=gettext_noop(
+            "Local time, HH:MM. At or before starts_at: the next day (21:00–01:00 ends at 01:00)."
+        ),
+    )
 
 
 class InitiativeOut(Schema):
@@ -274,16 +303,12 @@ def _page(request: HttpRequest, queryset, paging: Paging, serialize) -> dict:
 
 def _filtered(request: HttpRequest, filters: InitiativeFilters):
     """The public initiatives narrowed by the list page's FilterSet, or (None, errors).
-    An id that is a number but names nothing gives an empty result, not an error."""
+    A value that names nothing (a theme since removed) is an error, as everywhere."""
     data = filters.dict(exclude_none=True)
     filterset = InitiativeFilter(
         data, queryset=selectors.public_initiatives(), user=AnonymousUser()
     )
     if not filterset.is_valid():
-        errors = filterset.form.errors.as_data()
-        if all(e.code == "invalid_choice" for field in errors.values() for e in field):
-            # A well-formed id that names nothing (a theme since removed): nothing matches.
-            return Initiative.objects.none(), None
         return None, {field: [str(e) for e in errors] for field, errors in filterset.errors.items()}
     return filterset.qs, None
 
@@ -393,7 +418,7 @@ def initiatives_geojson(
 
 @api.get(
     "/organizations",
-    response=OrganizationPage,
+    response={200: OrganizationPage, 400: Error},
     summary=gettext_noop("Approved organisations"),
     description=gettext_noop(
         "The partnership's approved organisations, by name: the who-does-what directory."
@@ -424,7 +449,7 @@ def organizations(request, paging: Query[Paging]):
 
 @api.get(
     "/areas",
-    response=AreaPage,
+    response={200: AreaPage, 400: Error},
     summary=gettext_noop("Areas"),
     description=gettext_noop("The areas the partnership works in; areas nest (`parent`)."),
     tags=["vocabulary"],
@@ -485,6 +510,18 @@ def themes(request):
 )
 def target_groups(request):
     return _terms(TargetGroup)
+
+
+def not_found(request, path=""):
+    """Any other address under ``/api/``: a JSON 404 an API client can read, not the HTML
+    page (``partnership/urls.py`` routes it after the API's own)."""
+    return JsonResponse(
+        {
+            "detail": _("No such API address. The endpoints are listed in %(schema)s.")
+            % {"schema": reverse("api:openapi-json")}
+        },
+        status=404,
+    )
 
 
 # --- The documentation page ----------------------------------------------------------------------

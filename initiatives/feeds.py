@@ -2,20 +2,32 @@
 
 - A weekly slot ("Fridays 20–23") becomes one recurring event: its first occurrence on or
   after the start of the period, ``RRULE:FREQ=WEEKLY;BYDAY=FR``, ``UNTIL`` the last day of
-  the period (none for an open period).
+  the period (none for an open period). A slot past midnight is one event whose ``DTEND``
+  is the next day (Fridays 21–01: Saturday 01:00).
 - An initiative without weekly times becomes one all-day event spanning its period (its
   first day only when the period is open).
 - Every event links back to the initiative's page (``URL`` and the description); ``UID`` is
-  stable across edits (the initiative's UUID, weekday and start time), so subscribed
-  calendars update rather than duplicate.
+  stable across edits (the initiative's UUID, weekday and start time, at the host of
+  ``SITE_URL`` — never the request's Host, which a client chooses), so subscribed calendars
+  update rather than duplicate. ``PRODID`` names the same host.
+- Every feed holds the portal's time zone as a ``VTIMEZONE`` built from the zone's current
+  rule (``RRULE:FREQ=YEARLY``), so it holds past 2038 as open-ended weekly events do; it is
+  there even when no initiative matches, so an empty feed is still a valid calendar
+  (RFC 5545 requires one component).
+- A list feed is named after its filters (``X-WR-CALNAME``) and says in
+  ``X-WR-CALDESC`` that it holds at most ``LIST_FEED_CAP`` initiatives.
 """
 
 import datetime as dt
+import re
+import zoneinfo
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from initiatives.models import Initiative
 
@@ -34,6 +46,98 @@ def _status(initiative: Initiative) -> str:
     if initiative.status == Initiative.Status.PLANNED:
         return "TENTATIVE"
     return "CONFIRMED"
+
+
+def site_host() -> str:
+    """The portal's host name, from ``SITE_URL`` (an IPv6 address without brackets)."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+# A POSIX TZ rule as zone files end with (tzfile(5)): "CET-1CEST,M3.5.0,M10.5.0/3".
+_POSIX_RULE = re.compile(
+    r"^(?P<std><[^>]+>|[A-Za-z]+)(?P<std_offset>[-+]?[\d:]+)"
+    r"(?:(?P<dst><[^>]+>|[A-Za-z]+)(?P<dst_offset>[-+]?[\d:]+)?"
+    r",M(?P<on>[\d.]+)(?:/(?P<on_time>[-+]?[\d:]+))?"
+    r",M(?P<off>[\d.]+)(?:/(?P<off_time>[-+]?[\d:]+))?)?$"
+)
+ICAL_WEEKDAYS_FROM_SUNDAY = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+
+
+def _posix_rule(tzid: str) -> re.Match | None:
+    """The zone's current rule, read from the last line of its zone file, or None."""
+    for root in zoneinfo.TZPATH:
+        path = Path(root) / tzid
+        if path.is_file():
+            return _POSIX_RULE.match(path.read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1].decode())
+    return None
+
+
+def _seconds(value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    sign = -1 if value.startswith("-") else 1
+    parts = [int(part) for part in value.lstrip("+-").split(":")] + [0, 0]
+    return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2])
+
+
+def _observance(kind, name: str, *, rule: str, at: int, before: int, after: int):
+    """One yearly change, e.g. "the last Sunday of March at 02:00" (POSIX ``M3.5.0/2``)."""
+    month, week, weekday = (int(n) for n in rule.split("."))
+    first = dt.date(1970, month, 1)
+    day = first + dt.timedelta(days=(weekday - first.isoweekday() % 7) % 7 + 7 * (week - 1))
+    while day.month != month:  # week 5 is "the last"
+        day -= dt.timedelta(days=7)
+    item = kind()
+    item.add("tzname", name.strip("<>"))
+    item.add("dtstart", dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=at))
+    item.add("tzoffsetfrom", dt.timedelta(seconds=before))
+    item.add("tzoffsetto", dt.timedelta(seconds=after))
+    byday = f"{-1 if week == 5 else week}{ICAL_WEEKDAYS_FROM_SUNDAY[weekday]}"
+    item.add("rrule", {"freq": "yearly", "bymonth": month, "byday": byday})
+    return item
+
+
+def _timezone(tzid: str) -> Timezone:
+    """The zone as a VTIMEZONE that holds for ever: its current rule as yearly RRULEs (what
+    Outlook and Google Calendar write). A zone without summer time is one STANDARD
+    observance; a zone whose rule cannot be read falls back to icalendar's list of dates
+    up to 2100."""
+    rule = _posix_rule(tzid)
+    if rule is None:
+        return Timezone.from_tzid(tzid, last_date=dt.date(2100, 1, 1))
+    standard = -_seconds(rule["std_offset"], 0)  # POSIX counts hours west of UTC
+    zone = Timezone()
+    zone.add("tzid", tzid)
+    if not rule["dst"]:
+        item = TimezoneStandard()
+        item.add("tzname", rule["std"].strip("<>"))
+        item.add("dtstart", dt.datetime(1970, 1, 1))
+        item.add("tzoffsetfrom", dt.timedelta(seconds=standard))
+        item.add("tzoffsetto", dt.timedelta(seconds=standard))
+        zone.add_component(item)
+        return zone
+    daylight = -_seconds(rule["dst_offset"], -standard - 3600)
+    zone.add_component(
+        _observance(
+            TimezoneDaylight,
+            rule["dst"],
+            rule=rule["on"],
+            at=_seconds(rule["on_time"], 7200),
+            before=standard,
+            after=daylight,
+        )
+    )
+    zone.add_component(
+        _observance(
+            TimezoneStandard,
+            rule["std"],
+            rule=rule["off"],
+            at=_seconds(rule["off_time"], 7200),
+            before=daylight,
+            after=standard,
+        )
+    )
+    return zone
 
 
 def _events(initiative: Initiative, url: str, host: str) -> Iterable[Event]:
@@ -63,11 +167,14 @@ def _events(initiative: Initiative, url: str, host: str) -> Iterable[Event]:
             continue  # the period is shorter than a week and misses this weekday
         item = event(f"{initiative.public_id}-{slot.weekday}-{slot.starts_at:%H%M}")
         item.add("dtstart", dt.datetime.combine(first, slot.starts_at, zone))
-        item.add("dtend", dt.datetime.combine(first, slot.ends_at, zone))
+        # A slot past midnight is one event ending the next day (Friday 21–01: Saturday 01:00).
+        end_day = first + dt.timedelta(days=int(slot.ends_at <= slot.starts_at))
+        item.add("dtend", dt.datetime.combine(end_day, slot.ends_at, zone))
         rule = {"freq": "weekly", "byday": ICAL_WEEKDAYS[slot.weekday]}
         if initiative.ends_on:
-            # UNTIL is in UTC when DTSTART has a time zone (RFC 5545 3.3.10).
-            last = dt.datetime.combine(initiative.ends_on, slot.ends_at, zone)
+            # UNTIL is in UTC when DTSTART has a time zone (RFC 5545 3.3.10). It bounds the
+            # starts: the period's last night past midnight starts on its last day.
+            last = dt.datetime.combine(initiative.ends_on, max(slot.starts_at, slot.ends_at), zone)
             rule["until"] = last.astimezone(dt.UTC)
         item.add("rrule", vRecur(rule))
         yield item
@@ -80,18 +187,25 @@ def _events(initiative: Initiative, url: str, host: str) -> Iterable[Event]:
 
 
 def calendar_ics(
-    initiatives: Iterable[Initiative], *, name: str, url_for: Callable[[Initiative], str], host: str
+    initiatives: Iterable[Initiative],
+    *,
+    name: str,
+    url_for: Callable[[Initiative], str],
+    description: str = "",
 ) -> bytes:
     """An iCalendar document with the events of ``initiatives`` (slots, areas and lead
-    organisation prefetched), in the portal's time zone (with its VTIMEZONE)."""
+    organisation prefetched), in the portal's time zone (with its VTIMEZONE, always)."""
+    host = site_host()
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.PORTAL_NAME}//{host}//")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
+    if description:
+        calendar.add("x-wr-caldesc", description)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add_component(_timezone(settings.TIME_ZONE))
     for initiative in initiatives:
         for item in _events(initiative, url_for(initiative), host):
             calendar.add_component(item)
-    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -5,8 +5,10 @@ sort order.
 The FilterSet narrows a queryset it is given (``selectors.initiative_list``, which already
 holds only what ``Initiative.objects.visible_to(user)`` allows), so a filter can never widen
 what a user sees: filtering on visibility=partners as a resident gives an empty list.
-A bad value (an unknown theme id, a date that is not a date, a too-long search) is a form
-error shown next to the field; the other filters still apply.
+A bad value (an unknown theme id or organisation, a date that is not a date, a too-long
+search) is a form error shown next to the field on the page, where the other filters still
+apply; every machine output of the same filters (the map's data, CSV, spreadsheet, calendar,
+the API) answers it with a 400 saying which filter and why, and never ignores it.
 """
 
 import datetime as dt
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models import Initiative, ScheduleSlot
 from partnership.models import Area, TargetGroup, Theme, Visibility
 from partnership.permissions import partner_organization_ids
-from partnership.widgets import LongSelect
+from partnership.widgets import DateInput, LongSelect
 from stakeholders.models import Organization
 
 SEARCH_CONFIG = "swedish"
@@ -78,6 +80,8 @@ class InitiativeFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
         queryset=Organization.objects.approved().order_by("name"),
+        # The organisation's public identifier, as in the API's answers: never its row id.
+        to_field_name="slug",
         method="filter_organization",
         empty_label=_("All organisations"),
         widget=LongSelect,
@@ -102,7 +106,7 @@ class InitiativeFilter(django_filters.FilterSet):
     running_on = django_filters.DateFilter(
         label=_("Running on"),
         method="filter_running_on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
         help_text=_("Initiatives whose period includes this date."),
     )
     mine = django_filters.BooleanFilter(
@@ -180,7 +184,7 @@ class InitiativeFilter(django_filters.FilterSet):
         """'now' and 'week', defined with the weekly slots in the portal's time zone:
 
         - now: ``live()`` today, and either no weekly times (ongoing work such as lighting)
-          or a slot on today's weekday whose hours include the current time;
+          or a slot whose hours include the current time (yesterday's past midnight too);
         - week: for some day from today to Sunday, ``live()`` that day, and either no weekly
           times or a slot on that day's weekday.
         """
@@ -189,8 +193,13 @@ class InitiativeFilter(django_filters.FilterSet):
         slots = ScheduleSlot.objects.filter(initiative=OuterRef("pk"))
         unscheduled = ~Exists(slots)
         if value == "now":
+            # A slot past midnight (its end at or before its start) runs on into the next day.
+            past_midnight = Q(ends_at__lte=F("starts_at"))
+            yesterday = (today - dt.timedelta(days=1)).isoweekday()
             on_now = slots.filter(
-                weekday=today.isoweekday(), starts_at__lte=now.time(), ends_at__gt=now.time()
+                Q(weekday=today.isoweekday(), starts_at__lte=now.time())
+                & (Q(ends_at__gt=now.time()) | past_midnight)
+                | Q(weekday=yesterday, ends_at__gt=now.time()) & past_midnight
             )
             return queryset.live(on=today).filter(unscheduled | Exists(on_now))
         days = [today + dt.timedelta(days=n) for n in range(8 - today.isoweekday())]
@@ -212,6 +221,31 @@ class InitiativeFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(lead_organization__in=mine) | Q(pk__in=partnered.values("initiative_id"))
         )
+
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in use, as (label, value) for people: what a feed is named after and
+        what the page says its downloads hold. Call after validation; sorting is no filter."""
+        cleaned = self.form.cleaned_data if self.form.is_bound and self.is_valid() else {}
+        applied = []
+        for name, field in self.form.fields.items():
+            value = cleaned.get(name)
+            if name == "sort" or value in (None, "", False):
+                continue
+            if name == "q":
+                value = value.strip()
+                if not value:
+                    continue
+                shown = f"“{value}”"
+            elif value is True:
+                shown = str(_("yes"))
+            elif hasattr(field, "choices") and not hasattr(value, "pk"):
+                shown = str(dict(field.choices).get(value, value))
+            elif isinstance(value, dt.date):
+                shown = value.isoformat()
+            else:
+                shown = str(value)
+            applied.append((str(field.label), shown))
+        return applied
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # sorting is applied last, in filter_queryset

@@ -17,8 +17,22 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative
+from partnership.geometry import COORDINATE_DECIMALS
+
+# A GeoJSON position rounded to COORDINATE_DECIMALS (RFC 7946 §11.2), in SQL; double
+# precision has no round(x, n) in PostgreSQL, numeric has.
+_POSITION_SQL = (
+    f"json_build_array(round(({{lon}})::numeric, {COORDINATE_DECIMALS}), "
+    f"round(({{lat}})::numeric, {COORDINATE_DECIMALS}))"
+)
+
+
+def _position(lon: str, lat: str) -> str:
+    return _POSITION_SQL.format(lon=lon, lat=lat)
+
 
 # The map asks for features while at most this many match its view; beyond that it gets
 # clusters counted on a grid by the database (100,000 markers would freeze a phone).
@@ -38,13 +52,24 @@ class BBox:
 
     @classmethod
     def parse(cls, value: str) -> "BBox":
-        """``"west,south,east,north"``; ValueError for anything else."""
+        """``"west,south,east,north"``; ValueError for anything else, with a message in the
+        portal's words for the caller (never Python's own text)."""
         parts = value.split(",")
-        if len(value) > 200 or len(parts) != 4:
-            raise ValueError("bbox needs four numbers: west,south,east,north")
-        west, south, east, north = (float(part) for part in parts)
+        try:
+            if len(value) > 200 or len(parts) != 4:
+                raise ValueError
+            west, south, east, north = (float(part) for part in parts)
+        except ValueError:
+            raise ValueError(
+                _("bbox needs four numbers separated by commas: west,south,east,north.")
+            ) from None
         if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            raise ValueError("bbox must be west,south,east,north with west < east, south < north")
+            raise ValueError(
+                _(
+                    "bbox must be west,south,east,north in degrees, with west < east "
+                    "(within ±180) and south < north (within ±90)."
+                )
+            )
         return cls(west, south, east, north)
 
 
@@ -127,7 +152,7 @@ def map_data(queryset: QuerySet[Initiative], *, bbox: BBox | None, detail_prefix
                     'type', 'Feature',
                     'id', l.public_id,
                     'geometry', json_build_object(
-                        'type', 'Point', 'coordinates', json_build_array(l.lon, l.lat)),
+                        'type', 'Point', 'coordinates', {_position("l.lon", "l.lat")}),
                     'properties', json_build_object(
                         'title', l.title,
                         'url', %s || l.slug || '/',
@@ -156,7 +181,7 @@ def map_data(queryset: QuerySet[Initiative], *, bbox: BBox | None, detail_prefix
             'features', COALESCE(json_agg(json_build_object(
                 'type', 'Feature',
                 'geometry', json_build_object(
-                    'type', 'Point', 'coordinates', json_build_array(c.lon, c.lat)),
+                    'type', 'Point', 'coordinates', {_position("c.lon", "c.lat")}),
                 'properties', json_build_object('cluster', true, 'count', c.n)
             ) ORDER BY c.n DESC), '[]'::json)
         )::text
@@ -201,9 +226,10 @@ def initiatives_geojson(
                 'id', p.public_id,
                 'geometry', CASE
                     WHEN p.latitude IS NOT NULL THEN json_build_object(
-                        'type', 'Point', 'coordinates', json_build_array(p.longitude, p.latitude))
+                        'type', 'Point', 'coordinates', {_position("p.longitude", "p.latitude")})
                     WHEN ap.latitude IS NOT NULL THEN json_build_object(
-                        'type', 'Point', 'coordinates', json_build_array(ap.longitude, ap.latitude))
+                        'type', 'Point',
+                        'coordinates', {_position("ap.longitude", "ap.latitude")})
                     END,
                 'properties', (SELECT to_json(x) FROM (SELECT
                     p.public_id AS id, p.slug, p.title, %s || p.slug || '/' AS url, p.status,
@@ -227,9 +253,10 @@ def initiatives_geojson(
 
 def areas_geojson() -> str:
     """Every area as a Feature: its boundary (or its point when it has no boundary), name,
-    slug and parent's slug. Areas are the partnership's shared vocabulary, all public."""
+    slug and parent's slug. Areas are the partnership's shared vocabulary, all public.
+    Boundaries are stored in RFC 7946 order and precision (``partnership.geometry``)."""
     return _fetch_text(
-        """
+        f"""
         SELECT json_build_object(
             'type', 'FeatureCollection',
             'features', COALESCE(json_agg(json_build_object(
@@ -237,13 +264,13 @@ def areas_geojson() -> str:
                 'id', a.slug,
                 'geometry', COALESCE(a.boundary::json, CASE WHEN a.latitude IS NULL THEN NULL
                     ELSE json_build_object('type', 'Point',
-                        'coordinates', json_build_array(a.longitude, a.latitude)) END),
+                        'coordinates', {_position("a.longitude", "a.latitude")}) END),
                 'properties', json_build_object(
                     'slug', a.slug, 'name', a.name, 'parent', p.slug)
             ) ORDER BY a.parent_id NULLS FIRST, a.name), '[]'::json)
         )::text
         FROM partnership_area a
         LEFT JOIN partnership_area p ON p.id = a.parent_id
-        """,
+        """,  # noqa: S608 (a constant)
         [],
     )

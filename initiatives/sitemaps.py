@@ -22,7 +22,15 @@ class PagesSitemap(_Bilingual):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "initiatives:list", "stakeholders:list", "open_data", "accessibility"]
+        return [
+            "home",
+            "initiatives:list",
+            "stakeholders:list",
+            "public_problems",  # "Ni sa, vi gjorde"
+            "open_data",
+            "accessibility",
+            "privacy",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -5,11 +5,14 @@ admin. Nothing here imports an app (see docs/architecture.md).
 """
 
 import pghistory
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from partnership.geometry import normalized_boundary
 
 WEEKDAY_NUMBERS = [1, 2, 3, 4, 5, 6, 7]
 
@@ -182,6 +185,19 @@ class Area(LocatedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Every way in (the admin, the demo loader, a script) stores a checked boundary in
+        # RFC 7946 order and precision: the API and areas.geojson read it as it is.
+        self.boundary = normalized_boundary(self.boundary)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.boundary = normalized_boundary(self.boundary)
+        except ValidationError as error:
+            raise ValidationError({"boundary": error.messages}) from error
 
 
 class VocabularyTerm(models.Model):

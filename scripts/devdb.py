@@ -8,7 +8,9 @@ The order is the one the README promises:
    is created there if it is missing.
 3. No server answers but ``initdb``/``pg_ctl`` are installed: a project-local
    cluster under ``.pgdata/`` is created (once) and started, listening only on a
-   Unix socket inside ``.pgdata/run``.
+   Unix socket inside ``.pgdata/run`` — or, when the checkout's path is too long for a
+   Unix socket (about 100 bytes), in a short directory under the system's temporary
+   directory, named after the checkout.
 4. Nothing: one sentence saying what to install, exit status 1.
 
 ``devdb.py --stop`` stops the project-local cluster (``make clean-pgdata`` also removes it).
@@ -17,10 +19,12 @@ Only the standard library and psycopg2 are used, so this runs from the venv
 before Django is configured.
 """
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,7 +33,8 @@ from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PGDATA = ROOT / ".pgdata"
-SOCKET_DIR = PGDATA / "run"
+# A Unix socket's path (sun_path) holds 108 bytes, the closing NUL included.
+SOCKET_PATH_MAX = 107
 DB_NAME = os.environ.get("PARTNERSHIP_DB_NAME", "partnership")
 LOCAL_PORT = int(os.environ.get("PARTNERSHIP_PG_PORT", "5432"))
 
@@ -78,8 +83,31 @@ def run_as_cluster_owner(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, stdout=sys.stderr)  # noqa: S603 (our own fixed argv)
 
 
+def socket_dir(pgdata: Path = PGDATA) -> Path:
+    """Where the local cluster's socket goes: ``.pgdata/run``, or a short directory named
+    after the checkout when that path is too long for a Unix socket."""
+    socket = f".s.PGSQL.{LOCAL_PORT}"
+    here = pgdata / "run"
+    if len(str(here / socket).encode()) <= SOCKET_PATH_MAX:
+        return here
+    digest = hashlib.sha256(str(pgdata).encode()).hexdigest()[:12]
+    short = Path(tempfile.gettempdir()) / f"partnership-pg-{digest}"
+    if len(str(short / socket).encode()) > SOCKET_PATH_MAX:
+        raise SystemExit(
+            f"devdb: the paths {here} and {short} are both too long for a PostgreSQL socket; "
+            "set TMPDIR to a short directory (or DATABASE_URL to a server you can reach)."
+        )
+    return short
+
+
 def start_local_cluster(initdb: str, pg_ctl: str) -> dict:
-    SOCKET_DIR.mkdir(parents=True, exist_ok=True)
+    sockets = socket_dir()
+    sockets.mkdir(parents=True, exist_ok=True)
+    if not sockets.is_relative_to(PGDATA):
+        log(f"the checkout's path is too long for a Unix socket: the socket is in {sockets}")
+        sockets.chmod(0o700)
+        if os.geteuid() == 0:
+            shutil.chown(sockets, user="postgres")
     if not (PGDATA / "cluster" / "PG_VERSION").exists():
         log(f"creating a project-local PostgreSQL cluster in {PGDATA}")
         run_as_cluster_owner(
@@ -94,7 +122,7 @@ def start_local_cluster(initdb: str, pg_ctl: str) -> dict:
                 "--locale=C.UTF-8",
             ]
         )
-    params = {"host": str(SOCKET_DIR), "port": LOCAL_PORT, "user": "postgres"}
+    params = {"host": str(sockets), "port": LOCAL_PORT, "user": "postgres"}
     if connect(dbname="postgres", **params) is None:
         log("starting the project-local cluster")
         run_as_cluster_owner(
@@ -106,7 +134,7 @@ def start_local_cluster(initdb: str, pg_ctl: str) -> dict:
                 str(PGDATA / "server.log"),
                 "-w",
                 "-o",
-                f"-c listen_addresses='' -k {SOCKET_DIR} -p {LOCAL_PORT}",
+                f"-c listen_addresses='' -k {sockets} -p {LOCAL_PORT}",
                 "start",
             ]
         )
@@ -139,7 +167,8 @@ def main() -> int:
     if initdb and pg_ctl:
         params = start_local_cluster(initdb, pg_ctl)
         ensure_database(params)
-        print(f"postgres://postgres@{quote(str(SOCKET_DIR), safe='')}:{LOCAL_PORT}/{DB_NAME}")
+        host = quote(params["host"], safe="")
+        print(f"postgres://postgres@{host}:{LOCAL_PORT}/{DB_NAME}")
         return 0
 
     print(

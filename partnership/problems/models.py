@@ -26,7 +26,7 @@ from partnership.models import (
     Visibility,
     Weekday,
 )
-from partnership.permissions import is_partner
+from partnership.permissions import is_coordinator, is_partner, partner_organization_ids
 
 
 class ProblemQuerySet(models.QuerySet):
@@ -54,6 +54,15 @@ class ProblemQuerySet(models.QuerySet):
         if is_partner(user):
             return self.active()
         return self.public()
+
+    def known_to(self, user):
+        """Those the user may know exist (``permissions.can_know_problem``): the ones
+        ``visible_to`` them, and the archived ones they may edit (recorded by their
+        organisation; a coordinator's: all). History names no other."""
+        if is_coordinator(user):
+            return self.all()
+        mine = partner_organization_ids(user)
+        return self.visible_to(user) | self.filter(recorded_by_organization_id__in=mine)
 
     def in_area(self, area):
         """In the area or any area within it."""

@@ -1,7 +1,19 @@
 """Every read of the problems app: lists, a problem's page, history, "you said, we did",
 safety walks and the weekly digest."""
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
 
 from initiatives.models import Initiative
 from partnership.history import HISTORY_PAGE_SIZE, history_page
@@ -151,12 +163,15 @@ _PROBLEM_HISTORY_HIDDEN = {
 }
 
 
-def problem_history(*, problem, page_number=None, page_size: int = HISTORY_PAGE_SIZE):
+def problem_history(*, problem, reader, page_number=None, page_size: int = HISTORY_PAGE_SIZE):
     """Every recorded change to a problem — status and outcome, endorsements,
-    responsibilities, themes and the initiatives linked to it: who, when, before and after.
-    Newest first, paginated, in a fixed number of queries."""
+    responsibilities, themes and the initiatives linked to it: who, when, before and after,
+    as ``reader`` may see them (``history.history_page``: never an email, never an
+    initiative the reader may not know of). Newest first, paginated, in a fixed number of
+    queries."""
     return history_page(
         obj=problem,
+        reader=reader,
         tracked=[Problem, ProblemEndorsement, ProblemResponsibility],
         links=["themes", "initiatives"],
         hidden=_PROBLEM_HISTORY_HIDDEN,
@@ -285,3 +300,80 @@ def digest_problems(*, user, since, until) -> dict:
         .order_by("-updated_at")
     )
     return {"new": new, "changed": changed}
+
+
+# --- Open data: the Atom feeds of "you said, we did" and Open311 ---------------------------------
+
+# A feed holds the problems changed most recently, at most this many (readers keep the rest).
+PROBLEM_FEED_SIZE = 50
+
+
+def _public_responsibilities():
+    """Responsibilities a public answer may name: of approved organisations, lead first."""
+    return (
+        ProblemResponsibility.objects.filter(Organization.approved_q("organization__"))
+        .select_related("organization")
+        .order_by("-role", "organization__name")
+    )
+
+
+def _public_problem_rows(problems):
+    """Public problems with what an open-data answer shows: their area (never the point),
+    themes, the approved organisations responsible and the public initiatives addressing
+    them, and ``changed_at``, their latest change — the later of their own last version
+    (status, outcome, edits) and the newest responsibility an approved organisation took
+    for them (taking part in the work of a problem already being addressed makes no new
+    version, yet it is news). A fixed number of queries, whatever the number of rows."""
+    newest_responsibility = (
+        _public_responsibilities()
+        .filter(problem=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    initiatives = Initiative.objects.public().select_related("lead_organization").order_by("title")
+    return (
+        problems.select_related("area", "area__parent")
+        .prefetch_related(
+            "themes",
+            Prefetch("responsibilities", queryset=_public_responsibilities()),
+            Prefetch("initiatives", queryset=initiatives, to_attr="public_initiatives"),
+        )
+        .annotate(changed_at=Greatest("updated_at", Subquery(newest_responsibility)))
+    )
+
+
+def public_problems_changed(*, area=None, limit: int = PROBLEM_FEED_SIZE):
+    """Public problems (in ``area`` and the areas within it, when given) by their latest
+    change, newest first, at most ``limit``: what the Atom feeds of "you said, we did"
+    hold."""
+    problems = Problem.objects.public()
+    if area is not None:
+        problems = problems.in_area(area)
+    return _public_problem_rows(problems).order_by("-changed_at", "-pk")[:limit]
+
+
+# Open311 answers at most this many requests to one query (GeoReport v2's "response volume").
+OPEN311_LIMIT = 1000
+
+
+def open311_requests(
+    *, public_ids=None, recorded_from=None, recorded_until=None, theme_slugs=None, is_open=None
+):
+    """Public problems as Open311 service requests, newest first, at most ``OPEN311_LIMIT``:
+    those named by ``public_ids`` (which then override every other filter, as GeoReport v2
+    says), or those recorded in [``recorded_from``, ``recorded_until``], of any of the
+    themes ``theme_slugs``, open (``Problem.OPEN_STATUSES``) or closed when ``is_open`` is
+    True or False."""
+    problems = Problem.objects.public()
+    if public_ids is not None:
+        problems = problems.filter(public_id__in=public_ids)
+    else:
+        problems = problems.filter(created_at__gte=recorded_from, created_at__lte=recorded_until)
+        if theme_slugs:
+            links = Problem.themes.through.objects.filter(theme__slug__in=theme_slugs)
+            problems = problems.filter(pk__in=links.values("problem_id"))
+        if is_open is True:
+            problems = problems.filter(status__in=Problem.OPEN_STATUSES)
+        elif is_open is False:
+            problems = problems.exclude(status__in=Problem.OPEN_STATUSES)
+    return _public_problem_rows(problems).order_by("-created_at", "-pk")[:OPEN311_LIMIT]

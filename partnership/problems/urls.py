@@ -1,10 +1,11 @@
-"""The partners' problem register and safety-walk import (``problems:``). The public "you
-said, we did" page (``public_problems``) is routed in the project's ``urls.py``."""
+"""The partners' problem register and safety-walk import (``problems:``); the public "you
+said, we did" page (``public_problems``) and its feeds (``public_urlpatterns``, included
+without a namespace by the project's ``urls.py``)."""
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from partnership.problems import views
+from partnership.problems import feeds, open311, views
 
 app_name = "problems"
 
@@ -50,4 +51,22 @@ urlpatterns = [
             ]
         ),
     ),
+]
+
+# "You said, we did" (public, under the language prefix: ``partnership/urls.py`` includes
+# these under its address) and its Atom feeds, the whole partnership's and one per area.
+public_urlpatterns = [
+    path("", views.public_problems, name="public_problems"),
+    path("feed.atom", feeds.PublicProblemsFeed(), name="public_problems_feed"),
+    path("<slug:area>/feed.atom", feeds.AreaProblemsFeed(), name="public_problems_area_feed"),
+]
+
+# Open311 GeoReport v2, the read side (``open311:``, under /open311/v2/, no language prefix).
+open311_urlpatterns = [
+    path("discovery.json", open311.discovery, name="discovery"),
+    path("services.json", open311.services, name="services"),
+    path("services/<str:service_code>.json", open311.service_definition, name="service"),
+    path("requests.json", open311.requests, name="requests"),
+    path("requests/<str:service_request_id>.json", open311.request_detail, name="request"),
+    path("<path:rest>", open311.not_found, name="not_found"),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from initiatives.filters import search_query
 from initiatives.models import Initiative
 from tests import factories
-from tests.helpers import query_count
+from tests.helpers import login_with_second_factor, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,7 @@ def test_filter_by_organisation_leading_or_taking_part(resident, organization, o
         title="Är partner", lead_organization=other_organization
     ).partner_organizations.add(organization)
     factories.InitiativeFactory(title="Inte med", lead_organization=other_organization)
-    assert sorted(titles(resident.get(LIST, {"organization": organization.pk}))) == [
+    assert sorted(titles(resident.get(LIST, {"organization": organization.slug}))) == [
         "Leder själv",
         "Är partner",
     ]
@@ -231,7 +231,7 @@ def test_mine_shows_my_organisations_initiatives(client, member, organization, o
 
 def test_mine_is_empty_for_a_coordinator_without_organisation(client, coordinator):
     factories.InitiativeFactory(title="Någons insats")
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     assert titles(client.get(LIST, {"mine": "on"})) == []
 
 
@@ -398,7 +398,7 @@ def _filtered_list_queries(client, n, organization):
         "theme": theme.pk,
         "target_group": target_group.pk,
         "area": parent.pk,
-        "organization": organization.pk,
+        "organization": organization.slug,
         "status": "active",
         "visibility": "public",
         "running_on": "2026-06-15",
@@ -439,10 +439,10 @@ def test_the_long_organisation_list_keeps_the_choice_and_escapes_names(client):
     chosen = factories.OrganizationFactory(name="Förening <b>&</b> Co")
     factories.OrganizationFactory(name="Annan förening")
 
-    html = client.get("/en/initiatives/", {"organization": chosen.pk}).text
+    html = client.get("/en/initiatives/", {"organization": chosen.slug}).text
 
     assert (
-        f'<option value="{chosen.pk}" selected>Förening &lt;b&gt;&amp;&lt;/b&gt; Co</option>'
+        f'<option value="{chosen.slug}" selected>Förening &lt;b&gt;&amp;&lt;/b&gt; Co</option>'
         in html
     )
     assert '<select name="organization" aria-describedby="id_organization_helptext" ' in html

@@ -152,8 +152,14 @@ def test_a_bad_bbox_is_400(resident, bbox):
     assert "bbox" in json.loads(response.content)["detail"]
 
 
-def test_bad_filters_on_the_map_are_ignored_as_on_the_list(resident, placed):
-    assert len(map_data(resident, theme="abc", running_on="x")["features"]) == 3
+def test_bad_filters_on_the_map_are_a_400_naming_them(resident, placed):
+    """The page shows the same errors next to its fields (test_find); the map's data, like
+    every machine output, refuses them rather than drawing something else."""
+    response = resident.get("/en/initiatives/map.geojson", {"theme": "abc", "running_on": "x"})
+    assert response.status_code == 400
+    detail = json.loads(response.content)["detail"]
+    assert set(detail) == {"theme", "running_on"}
+    assert detail["theme"][0].startswith("Select a valid choice")
 
 
 def test_list_page_has_the_map_and_take_along_links(resident, placed):

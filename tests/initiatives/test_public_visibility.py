@@ -118,13 +118,23 @@ def test_hidden_initiatives_public_addresses_are_404(resident, planted, key, suf
     assert planted[key].title not in _body(response)
 
 
-def test_a_logged_in_partner_gets_public_data_only_from_feeds_and_api(client, member, planted):
-    """Open data is the same for everyone: a partner's session does not widen it."""
+def test_a_partners_downloads_hold_what_their_list_shows_and_the_api_stays_public(
+    client, member, planted
+):
+    """The list's calendar, CSV and spreadsheet hold what the list shows the user (issue 17:
+    a partner's downloads silently left out partners-only work); such an answer is private.
+    The API is open data, the same for everyone: a session does not widen it."""
     client.force_login(member)
-    for url in ["/insatser/calendar.ics", "/insatser/export.csv", "/api/v1/initiatives"]:
-        body = _body(client.get(url))
+    for url in ["/insatser/calendar.ics", "/insatser/export.csv"]:
+        response = client.get(url)
+        body = _body(response)
         assert "Öppen nattvandring" in body
-        assert HIDDEN[0] not in body, url
+        assert HIDDEN[0] in body, url  # partners-only, of an approved organisation
+        assert HIDDEN[1] not in body and HIDDEN[2] not in body
+        assert "private" in response["Cache-Control"]
+    body = _body(client.get("/api/v1/initiatives"))
+    assert "Öppen nattvandring" in body
+    assert HIDDEN[0] not in body
     response = client.get(f"/insatser/{planted['partners'].slug}/calendar.ics")
     assert response.status_code == 404
 

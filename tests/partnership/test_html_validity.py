@@ -1,0 +1,195 @@
+"""Every kind of page is valid HTML, as the Nu HTML Checker (vnu, the W3C's validator) reads
+it: issue 17 found errors on 11 of 74 pages (``<time datetime>`` with microseconds, the same
+``id`` twice on the problem page, invalid redisplayed inputs).
+
+The demo partnership is loaded, then each of the cast — a resident, a partner and a
+coordinator — follows the portal's links from a few starting pages, keeping one page of
+each kind (the URL pattern's name and whether it has a query string); forms sent back with
+errors are added, since no link leads to them. Every page is saved and checked in one run
+of the checker (one Java start). ``vnu.jar`` comes from npm's ``vnu-jar`` package, installed
+by this test into a cache folder on first use, and runs on the machine's Java (``make test``
+installs Java where it is missing)."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve, reverse
+
+from stakeholders.models import User
+from tests.helpers import login_with_second_factor
+
+pytestmark = pytest.mark.django_db
+
+VNU_VERSION = "26.9.27"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "partnership-portal"
+VNU_PREFIX = CACHE / f"vnu-jar-{VNU_VERSION}"
+VNU_JAR = VNU_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# Pages per role at most: with one page per kind, far more than the portal has kinds.
+CRAWL_LIMIT = 150
+# Never followed: they act (log out), or are not HTML pages.
+SKIP = re.compile(
+    r"(logout|/admin/|\.(csv|xlsx|ics|geojson|json|xml|txt|pdf|png|svg|js|css)(\?|$)|/static/"
+    r"|/api/|/i18n/)"
+)
+
+
+def vnu_jar() -> Path:
+    """The checker's jar, installed from npm into the cache folder if it is not there yet
+    (no package.json or lock file is written; the package's Java download is not run)."""
+    if not VNU_JAR.exists():
+        npm = shutil.which("npm")
+        assert npm, "the HTML check needs npm (Debian: apt-get install npm) to install vnu-jar"
+        VNU_PREFIX.mkdir(parents=True, exist_ok=True)
+        subprocess.run(  # noqa: S603 (a fixed command)
+            [
+                npm,
+                "install",
+                "--no-save",
+                "--no-package-lock",
+                "--ignore-scripts",
+                "--prefix",
+                str(VNU_PREFIX),
+                f"vnu-jar@{VNU_VERSION}",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return VNU_JAR
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.links.append(href)
+
+
+def _kind(url: str) -> str:
+    """One page of each kind: the URL pattern's name, and whether it is filtered or paged."""
+    parts = urlsplit(url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return "page not found"
+    return f"{match.view_name}{'?' if parts.query else ''}"
+
+
+def crawl(client, starts: list[str], pages: dict[str, tuple[str, str]], role: str) -> None:
+    """Follow same-site links from ``starts``, keeping the first page of each kind in
+    ``pages`` (kind → (url, html))."""
+    queue = list(starts)
+    seen_kinds: set[str] = set()
+    visited = 0
+    while queue and visited < CRAWL_LIMIT:
+        url = queue.pop(0)
+        kind = _kind(url)
+        if kind in seen_kinds:
+            continue
+        seen_kinds.add(kind)
+        response = client.get(url)
+        visited += 1
+        html_page = "text/html" in response.get("Content-Type", "")
+        if response.status_code not in (200, 404) or not html_page:  # the 404 page too
+            continue
+        html = response.content.decode()
+        pages.setdefault(f"{role} {kind}", (url, html))
+        parser = _Links()
+        parser.feed(html)
+        for href in parser.links:
+            target = urljoin(url, href).split("#")[0]
+            parts = urlsplit(target)
+            if parts.netloc not in ("", "testserver") or SKIP.search(target):
+                continue
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def _posted(client, url: str, data: dict) -> str:
+    response = client.post(url, data)
+    assert response.status_code == 400, (url, response.status_code)
+    return response.content.decode()
+
+
+def validate(pages: dict[str, tuple[str, str]], folder: Path) -> dict[str, list[str]]:
+    """{page: [error, …]} for every page with errors, from one run of the checker."""
+    names = {}
+    for number, (key, (url, html)) in enumerate(sorted(pages.items())):
+        path = folder / f"{number:03d}.html"
+        path.write_text(html, encoding="utf-8")
+        names[path.name] = f"{key} {url}"
+    java = shutil.which("java")
+    assert java, "the HTML check needs Java (Debian: apt-get install default-jre-headless)"
+    command = [java, "-jar", str(vnu_jar()), "--format", "json", "--errors-only"]
+    result = subprocess.run(  # noqa: S603 (a fixed command)
+        [*command, *(str(folder / name) for name in sorted(names))],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    errors: dict[str, list[str]] = {}
+    for message in json.loads(result.stderr or "{}").get("messages", []):
+        page = names.get(message.get("url", "").rsplit("/", 1)[-1], message.get("url", ""))
+        extract = message.get("extract", "").strip()
+        errors.setdefault(page, []).append(f"{message['message']} [{extract[:120]}]")
+    return errors
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True  # load_demo is for development
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def test_every_kind_of_page_is_valid_html(client, demo, tmp_path):
+    pages: dict[str, tuple[str, str]] = {}
+    public = ["/", "/en/", "/insatser/", "/insatser/?theme=99999&running_on=x", "/vem-gor-vad/"]
+    public += ["/ni-sa-vi-gjorde/", "/oppna-data/", "/accounts/login/", "/finns-inte/"]
+    crawl(client, public, pages, "resident")
+    apply = reverse("stakeholders:apply")
+    pages["resident application with errors"] = (apply, _posted(client, apply, {"name": ""}))
+
+    member = User.objects.get(email="medlem@example.se")
+    client.force_login(member)
+    partner = ["/", "/insatser/", "/insatser/?visibility=partners&mine=on", "/problem/"]
+    partner += ["/mina-sidor/", "/vem-gor-vad/", "/insatser/ny/", "/problem/ny/"]
+    crawl(client, partner, pages, "partner")
+    # Forms sent back with errors: the input kept, the errors next to the fields.
+    pages["partner initiative form with errors"] = (
+        "/insatser/ny/",
+        _posted(client, "/insatser/ny/", {"title": "x", "starts_on": "2026-13-45"}),
+    )
+    pages["partner problem form with errors"] = (
+        "/problem/ny/",
+        _posted(client, "/problem/ny/", {"title": "", "severity": "9"}),
+    )
+    client.logout()
+
+    coordinator = User.objects.get(email="samordnare@example.se")
+    login_with_second_factor(client, coordinator)
+    crawl(client, ["/samordning/", "/samordning/organisationer/"], pages, "coordinator")
+
+    assert len(pages) > 40, sorted(pages)
+    errors = validate(pages, tmp_path)
+    assert errors == {}, json.dumps(errors, indent=1, ensure_ascii=False)
+
+
+def test_a_mistyped_date_is_sent_back_as_text_and_kept(resident):
+    """A date input cannot hold "2026-13-45" (the checker refuses it; browsers show it
+    empty): it comes back as a text input holding what was typed, next to its error."""
+    html = resident.get("/en/initiatives/", {"running_on": "2026-13-45"}).text
+    assert 'type="text" name="running_on" value="2026-13-45"' in html
+    html = resident.get("/en/initiatives/", {"running_on": "2026-06-15"}).text
+    assert 'type="date" name="running_on" value="2026-06-15"' in html
