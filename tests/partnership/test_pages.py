@@ -273,9 +273,11 @@ def test_login_page_uses_the_portal_layout(resident):
     assert '<a class="skip-link" href="#main">Hoppa till innehållet</a>' in html
     assert '<main id="main"' in html
     assert "<h1>Logga in</h1>" in html
-    # Labels above fields, and allauth's own Swedish catalogue.
-    assert re.search(r'<label for="id_login">E-post:?</label>', html)
-    assert re.search(r'<label for="id_password">Lösenord:?</label>', html)
+    # Labels above fields, marked required as every form's (partials/form_field.html), and
+    # allauth's own Swedish catalogue.
+    required = '<span class="required-marker">(obligatoriskt)</span>'
+    assert f'<label for="id_login">E-post {required}</label>' in html
+    assert f'<label for="id_password">Lösenord {required}</label>' in html
     assert "Glömt lösenordet?" in html
     # Signup is closed: no invitation to sign up.
     assert "/accounts/signup/" not in html
