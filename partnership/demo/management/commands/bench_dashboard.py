@@ -17,12 +17,6 @@ initiatives and under 3 s at 100,000.
 import statistics
 import time
 
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
@@ -31,6 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from initiatives.models import Initiative
+from partnership.demo.benchmark import coordinator_client
 from partnership.models import Area, Theme
 from stakeholders.models import User
 
@@ -50,19 +45,7 @@ class Command(BaseCommand):
 
     def _bench(self, runs: int) -> None:
         user = User.objects.create(email="bench-dashboard@example.invalid", is_coordinator=True)
-        authenticator = TOTP.activate(user, generate_totp_secret()).instance
-        client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
-        client.force_login(user)
-        # A session that passed the second factor, as allauth records it: coordinator pages
-        # need one (partnership/permissions.py).
-        session = client.session
-        now = time.time()
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": now, "email": user.email},
-            {"method": "mfa", "at": now, "id": authenticator.pk, "type": authenticator.type},
-        ]
-        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-        session.save()
+        client = coordinator_client(user)
         area = Area.objects.filter(parent__isnull=False, children__isnull=False).first()
         theme = Theme.objects.order_by("pk").first()
         with translation.override("sv"):

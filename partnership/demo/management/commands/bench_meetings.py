@@ -16,12 +16,6 @@ import datetime as dt
 import statistics
 import time
 
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
@@ -30,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from initiatives.models import Initiative
+from partnership.demo.benchmark import coordinator_client
 from partnership.meetings import selectors, services
 from partnership.meetings.models import Meeting
 from stakeholders.models import Organization, User
@@ -61,23 +56,9 @@ class Command(BaseCommand):
             f"worst {max(timings):7.0f} ms  {len(queries):3} queries"
         )
 
-    def _client(self, user) -> Client:
-        authenticator = TOTP.activate(user, generate_totp_secret()).instance
-        client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
-        client.force_login(user)
-        session = client.session
-        now = time.time()
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": now, "email": user.email},
-            {"method": "mfa", "at": now, "id": authenticator.pk, "type": authenticator.type},
-        ]
-        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-        session.save()
-        return client
-
     def _bench(self, runs: int) -> None:
         user = User.objects.create(email="bench-meetings@example.invalid", is_coordinator=True)
-        client = self._client(user)
+        client = coordinator_client(user)
         organizations = list(Organization.objects.approved().order_by("pk")[:5])
         zone = timezone.get_current_timezone()
         today = timezone.localdate()
