@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test`: one per core ("auto"); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 # A Python >= 3.12: the one .python-version selects (pyenv), else the newest on PATH.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
@@ -28,7 +30,7 @@ test: venv messages chromium pdf-libs html-checker
 	@$(WITH_DB) \
 	$(VENV)/bin/ruff check . && \
 	$(VENV)/bin/lint-imports && \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 venv: $(VENV)/.installed
 
