@@ -8,15 +8,13 @@ import time
 from pathlib import Path
 
 import pyotp
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from partnership.demo.benchmark import pass_second_factor
 
 
 def query_count(
@@ -53,16 +51,7 @@ def login_with_second_factor(client, user):
     authenticator = Authenticator.objects.filter(
         user=user, type=Authenticator.Type.TOTP
     ).first() or enable_totp(user)
-    client.force_login(user)
-    session = client.session
-    now = time.time()
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": now, "email": user.email},
-        {"method": "mfa", "at": now, "id": authenticator.pk, "type": authenticator.type},
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
-    return client
+    return pass_second_factor(client, user, authenticator)
 
 
 def totp_code(user, *, at: float | None = None) -> str:

@@ -1,6 +1,7 @@
-"""What the benchmark commands share: a test client logged in as a coordinator in a session
-that passed the second factor, as allauth records a password login followed by a code
-from the authenticator app (coordinator pages need one: partnership/permissions.py)."""
+"""What the benchmark commands (and the tests) share: a test client logged in as a
+coordinator in a session that passed the second factor, as allauth records a password
+login followed by a code from the authenticator app (coordinator pages need one:
+partnership/permissions.py)."""
 
 import time
 
@@ -13,11 +14,8 @@ from django.conf import settings
 from django.test import Client
 
 
-def coordinator_client(user) -> Client:
-    """A client for ``user`` (a coordinator), given an authenticator app and a session that
-    passed it. Call inside the benchmark's rolled-back transaction."""
-    authenticator = TOTP.activate(user, generate_totp_secret()).instance
-    client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
+def pass_second_factor(client: Client, user, authenticator) -> Client:
+    """Log ``client`` in as ``user`` in a session recorded as password + ``authenticator``."""
     client.force_login(user)
     session = client.session
     now = time.time()
@@ -28,3 +26,11 @@ def coordinator_client(user) -> Client:
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
     return client
+
+
+def coordinator_client(user) -> Client:
+    """A client for ``user`` (a coordinator), given an authenticator app and a session that
+    passed it. Call inside the benchmark's rolled-back transaction."""
+    authenticator = TOTP.activate(user, generate_totp_secret()).instance
+    client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
+    return pass_second_factor(client, user, authenticator)
