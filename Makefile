@@ -10,6 +10,9 @@ PORT ?= 8000
 # pytest-xdist workers for `make test`: one per core ("auto"); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
+# Larger tool sets (benchmarks, fault tests, Lighthouse, backups) live in mk/*.mk.
+-include mk/*.mk
+
 # A Python >= 3.12: the one .python-version selects (pyenv), else the newest on PATH.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
