@@ -14,6 +14,17 @@
   rule (``RRULE:FREQ=YEARLY``), so it holds past 2038 as open-ended weekly events do; it is
   there even when no initiative matches, so an empty feed is still a valid calendar
   (RFC 5545 requires one component).
+- The delivery log (``initiatives/delivery.py``): a **cancelled** session is an ``EXDATE``
+  of its slot's event, so it disappears from subscribed calendars; a **moved** one is an
+  ``EXDATE`` plus an event of its own at the new time (its ``UID`` is the slot's with the
+  original date appended), simpler for clients than ``RECURRENCE-ID`` overrides and
+  correct in all of them. The marks come in one query for the whole feed.
+- Only a planned or active initiative publishes coming sessions. A **paused**, completed or
+  cancelled one publishes none from today on: its events stop the day before (``UNTIL``;
+  an all-day event ends then), so what took place stays in the calendar and nothing
+  confirmed lies ahead. (We chose this over ``STATUS:TENTATIVE``/``CANCELLED`` because
+  calendar apps show those events all the same.) A completed or cancelled one never goes
+  past its end date.
 - A list feed is named after its filters (``X-WR-CALNAME``) and says in
   ``X-WR-CALDESC`` that it holds at most ``LIST_FEED_CAP`` initiatives.
 """
@@ -27,9 +38,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, SessionMark
 
 ICAL_WEEKDAYS = {1: "MO", 2: "TU", 3: "WE", 4: "TH", 5: "FR", 6: "SA", 7: "SU"}
 # A feed of a filtered list holds at most this many initiatives (newest period first).
@@ -140,8 +152,41 @@ def _timezone(tzid: str) -> Timezone:
     return zone
 
 
-def _events(initiative: Initiative, url: str, host: str) -> Iterable[Event]:
+def _last_day(initiative: Initiative, today: dt.date) -> dt.date | None:
+    """The last day the feed publishes: the period's end; for a paused, completed or
+    cancelled initiative at the latest yesterday (nothing from today on)."""
+    if initiative.status in Initiative.LIVE_STATUSES:
+        return initiative.ends_on
+    yesterday = today - dt.timedelta(days=1)
+    return min(initiative.ends_on, yesterday) if initiative.ends_on else yesterday
+
+
+def _marks_by_initiative(initiatives: list[Initiative]) -> dict[int, list[SessionMark]]:
+    """The cancelled and moved sessions of the feed's initiatives, in one query."""
+    found: dict[int, list[SessionMark]] = {}
+    if not initiatives:
+        return found
+    marks = SessionMark.objects.filter(
+        initiative_id__in=[i.pk for i in initiatives],
+        outcome__in=[SessionMark.Outcome.CANCELLED, SessionMark.Outcome.MOVED],
+    ).order_by("on_date", "starts_at")
+    for mark in marks:
+        found.setdefault(mark.initiative_id, []).append(mark)
+    return found
+
+
+def _events(
+    initiative: Initiative,
+    url: str,
+    host: str,
+    marks: list[SessionMark] = (),
+    today: dt.date | None = None,
+) -> Iterable[Event]:
     zone = ZoneInfo(settings.TIME_ZONE)
+    today = today or timezone.localdate()
+    last_day = _last_day(initiative, today)
+    if last_day is not None and last_day < initiative.starts_on:
+        return
     description = f"{initiative.summary}\n\n{initiative.lead_organization.name}\n{url}"
     where = ", ".join(str(area) for area in initiative.areas.all())
     if initiative.address:
@@ -163,25 +208,48 @@ def _events(initiative: Initiative, url: str, host: str) -> Iterable[Event]:
     slots = list(initiative.slots.all())
     for slot in slots:
         first = _first_on_weekday(initiative.starts_on, slot.weekday)
-        if initiative.ends_on and first > initiative.ends_on:
+        if last_day and first > last_day:
             continue  # the period is shorter than a week and misses this weekday
-        item = event(f"{initiative.public_id}-{slot.weekday}-{slot.starts_at:%H%M}")
+        uid = f"{initiative.public_id}-{slot.weekday}-{slot.starts_at:%H%M}"
+        item = event(uid)
         item.add("dtstart", dt.datetime.combine(first, slot.starts_at, zone))
         # A slot past midnight is one event ending the next day (Friday 21–01: Saturday 01:00).
         end_day = first + dt.timedelta(days=int(slot.ends_at <= slot.starts_at))
         item.add("dtend", dt.datetime.combine(end_day, slot.ends_at, zone))
         rule = {"freq": "weekly", "byday": ICAL_WEEKDAYS[slot.weekday]}
-        if initiative.ends_on:
+        if last_day:
             # UNTIL is in UTC when DTSTART has a time zone (RFC 5545 3.3.10). It bounds the
             # starts: the period's last night past midnight starts on its last day.
-            last = dt.datetime.combine(initiative.ends_on, max(slot.starts_at, slot.ends_at), zone)
+            last = dt.datetime.combine(last_day, max(slot.starts_at, slot.ends_at), zone)
             rule["until"] = last.astimezone(dt.UTC)
         item.add("rrule", vRecur(rule))
+        own = [
+            m
+            for m in marks
+            if m.on_date.isoweekday() == slot.weekday
+            and m.starts_at == slot.starts_at
+            and first <= m.on_date
+            and (last_day is None or m.on_date <= last_day)
+        ]
+        if own:
+            item.add("exdate", [dt.datetime.combine(m.on_date, m.starts_at, zone) for m in own])
         yield item
+        for mark in own:
+            if mark.outcome != SessionMark.Outcome.MOVED:
+                continue
+            if last_day and mark.moved_on > last_day:
+                continue
+            moved = event(f"{uid}-{mark.on_date:%Y%m%d}")
+            moved.add("dtstart", dt.datetime.combine(mark.moved_on, mark.moved_starts_at, zone))
+            moved_end = mark.moved_on + dt.timedelta(
+                days=int(mark.moved_ends_at <= mark.moved_starts_at)
+            )
+            moved.add("dtend", dt.datetime.combine(moved_end, mark.moved_ends_at, zone))
+            yield moved
     if not slots:
         item = event(f"{initiative.public_id}")
         item.add("dtstart", initiative.starts_on)
-        end = initiative.ends_on or initiative.starts_on
+        end = last_day or initiative.starts_on
         item.add("dtend", end + dt.timedelta(days=1))
         yield item
 
@@ -205,7 +273,11 @@ def calendar_ics(
         calendar.add("x-wr-caldesc", description)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add_component(_timezone(settings.TIME_ZONE))
+    initiatives = list(initiatives)
+    marks = _marks_by_initiative(initiatives)
+    today = timezone.localdate()
     for initiative in initiatives:
-        for item in _events(initiative, url_for(initiative), host):
+        own = marks.get(initiative.pk, [])
+        for item in _events(initiative, url_for(initiative), host, own, today):
             calendar.add_component(item)
     return calendar.to_ical()

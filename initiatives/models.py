@@ -13,6 +13,7 @@ from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Case, F, Func, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partnership.history import track_links
 from partnership.models import ArchivableModel, LocatedModel, Visibility, Weekday
@@ -61,6 +62,15 @@ class InitiativeQuerySet(models.QuerySet):
         included; no end: from ``starts`` on). The dashboard's window, the similar lookup."""
         return self.filter(
             status__in=Initiative.LIVE_STATUSES, period__overlap=DateRange(starts, ends, "[]")
+        )
+
+    def current(self, on=None):
+        """Planned or active and not ended (no end date, or one from ``on`` — today by
+        default — on): what the public list shows by default and the home page counts as
+        "under way or planned". Paused, completed and cancelled ones are not current."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on), status__in=Initiative.LIVE_STATUSES
         )
 
 
@@ -150,6 +160,11 @@ class Initiative(LocatedModel, ArchivableModel):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    # The delivery log (initiatives/delivery.py): the lead organisation's members mark the
+    # sessions; with this on, the partner organisations' members may too.
+    partners_mark_sessions = models.BooleanField(
+        _("partner organisations may mark sessions"), default=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -176,6 +191,13 @@ class Initiative(LocatedModel, ArchivableModel):
                 name="initiative_live_idx",
             ),
             models.Index(fields=["lead_organization", "status"], name="initiative_lead_status_idx"),
+            # The list's order (newest period first): its first page without sorting every row.
+            models.Index(
+                F("starts_on").desc(),
+                "title",
+                condition=Q(archived_at__isnull=True),
+                name="initiative_newest_idx",
+            ),
             GinIndex(fields=["search_vector"], name="initiative_search_gin"),
             # Nearest titles and summaries first (trigram distance, ``<->`` and ``<<->``): the
             # similar-initiative lookup's candidates when the area is broad (see similar.py).
@@ -263,6 +285,110 @@ class ScheduleSlot(models.Model):
         if offset + end <= MINUTES_PER_WEEK:
             return [(offset + start, offset + end)]
         return [(offset + start, MINUTES_PER_WEEK), (0, offset + end - MINUTES_PER_WEEK)]
+
+
+class SessionMark(models.Model):
+    """What happened at one scheduled session (the delivery log, ``initiatives/delivery.py``).
+
+    A session is a weekly slot on a date within the initiative's period; sessions are
+    computed from the slots, and only the marked ones are stored: one row per initiative,
+    date and start time (the date's weekday and the start name the slot, as in the calendar
+    feeds' UIDs, so a mark survives an edit that saves the slots again). The unique
+    constraint makes a second marking of the same session update, never duplicate. The
+    slot's end is copied, so a held session keeps its hours if the slot later changes."""
+
+    class Outcome(models.TextChoices):
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", pgettext_lazy("session", "Cancelled")
+        MOVED = "moved", _("Moved")
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("the delivery page")
+        EMAIL = "email", _("a link in the weekly email")
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="session_marks"
+    )
+    on_date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("to"))
+    outcome = models.CharField(_("what happened"), max_length=10, choices=Outcome.choices)
+    moved_on = models.DateField(_("new date"), null=True, blank=True)
+    moved_starts_at = models.TimeField(_("new start"), null=True, blank=True)
+    moved_ends_at = models.TimeField(_("new end"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    observation = models.CharField(_("short observation"), max_length=300, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via = models.CharField(_("marked through"), max_length=5, choices=Via.choices)
+    marked_at = models.DateTimeField(_("marked"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("session mark")
+        verbose_name_plural = _("session marks")
+        ordering = ["-on_date", "-starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "on_date", "starts_at"], name="session_mark_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["held", "cancelled", "moved"]),
+                name="session_mark_outcome_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="moved")
+                | Q(
+                    moved_on__isnull=False,
+                    moved_starts_at__isnull=False,
+                    moved_ends_at__isnull=False,
+                ),
+                name="session_mark_moved_has_time",
+            ),
+        ]
+        indexes = [
+            # The coordinator's lists read a few weeks of marks of every initiative: by date,
+            # with what they look at, so that PostgreSQL answers from the index alone.
+            models.Index(
+                fields=["on_date"],
+                include=[
+                    "initiative",
+                    "starts_at",
+                    "ends_at",
+                    "outcome",
+                    "moved_on",
+                    "moved_starts_at",
+                    "moved_ends_at",
+                ],
+                name="session_mark_date_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.on_date} {self.starts_at:%H:%M} {self.outcome}"
+
+
+class DeliveryEmailWeek(models.Model):
+    """One weekly delivery email per initiative and ISO week (``initiatives/tasks.py``): the
+    row is written before the task is enqueued, so a second run in the same week enqueues
+    nothing, and ``sent_at`` says the worker sent it."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    session_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "iso_year", "iso_week"], name="delivery_email_once_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.iso_year}-W{self.iso_week}"
 
 
 class InitiativeUpdate(models.Model):

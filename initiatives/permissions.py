@@ -139,6 +139,32 @@ def can_decide_join_request(user: User, initiative) -> bool:
     return is_admin_of(user, initiative.lead_organization)
 
 
+# --- The delivery log: marking what took place at sessions ----------------------------------------
+
+
+def can_mark_sessions(user: User, initiative) -> bool:
+    """The lead organisation's members mark an initiative's sessions held, cancelled or
+    moved; the partner organisations' members too where the lead allows it
+    (``Initiative.partners_mark_sessions``); coordinators always. Not on an archived
+    initiative. (Uses ``partner_organizations`` as prefetched.)"""
+    if initiative.archived_at is not None:
+        return False
+    if is_coordinator(user):
+        return True
+    mine = partner_organization_ids(user)
+    if initiative.lead_organization_id in mine:
+        return True
+    return initiative.partners_mark_sessions and any(
+        org.pk in mine for org in initiative.partner_organizations.all()
+    )
+
+
+def can_allow_partners_to_mark(user: User, initiative) -> bool:
+    """Whether partner organisations may mark sessions is the lead's choice: those who edit
+    the initiative (its lead organisation's members, coordinators), when it is not archived."""
+    return initiative.archived_at is None and can_edit_initiative(user, initiative)
+
+
 # --- Fetching: what a view acts on ---------------------------------------------------------------
 # Views enforce access here, once; services re-check only what depends on submitted data.
 
@@ -155,6 +181,8 @@ INITIATIVE_ACTIONS: dict[str, Rule | None] = {
     "see_history": can_see_initiative_history,
     "request_to_join": can_request_to_join,
     "decide_join_request": can_decide_join_request,
+    "mark_sessions": can_mark_sessions,
+    "allow_partners_to_mark": can_allow_partners_to_mark,
 }
 
 # What a view may do with a request to join (the initiative it belongs to must be known).

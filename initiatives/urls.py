@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from initiatives import views
+from initiatives import delivery_views, views
 
 app_name = "initiatives"
 
@@ -29,6 +29,23 @@ urlpatterns = [
                 path(_("restore/"), views.initiative_restore, name="restore"),
                 path(_("history/"), views.initiative_history, name="history"),
                 path("calendar.ics", views.initiative_calendar, name="calendar"),
+                # The delivery log: what actually took place (initiatives/delivery.py)
+                path(_("delivery/"), delivery_views.delivery_log, name="delivery"),
+                path(
+                    _("delivery/partners/"),
+                    delivery_views.partners_mark,
+                    name="delivery_partners",
+                ),
+                path(
+                    _("delivery/link/<str:token>/"),
+                    delivery_views.session_link,
+                    name="session_link",
+                ),
+                path(
+                    _("delivery/<str:session>/"),
+                    delivery_views.session_mark,
+                    name="session_mark",
+                ),
                 # Asking to join as a partner organisation
                 path(_("join/"), views.initiative_join, name="join"),
                 path(

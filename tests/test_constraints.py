@@ -416,3 +416,88 @@ def test_a_decision_says_who_and_what(constraint, organization):
         Decision.objects.create(
             meeting=meeting, item=item, kind=kind, text="x", organization=organization
         )
+
+
+# --- Residents' reports -------------------------------------------------------------------------
+
+
+def _resident_report(**fields):
+    from partnership.residents.models import ResidentReport
+
+    values = {
+        "kind": "unsafe",
+        "area": factories.AreaFactory(),
+        "reasons": ["badly_lit"],
+        "created_on": timezone.localdate(),
+        **fields,
+    }
+    return ResidentReport.objects.create(**values)
+
+
+RESIDENT_REPORT_BAD_ROWS = {
+    "residents_residentreport_point_complete": {"latitude": 59.2, "longitude": None},
+    "residents_residentreport_latitude_range": {"latitude": 91, "longitude": 17.9},
+    "residents_residentreport_longitude_range": {"latitude": 59.2, "longitude": -181},
+    "resident_report_reasons_known": {"reasons": ["badly_lit", "aliens"]},
+    "resident_report_times_known": {"times_of_day": ["midnight"]},
+    "resident_report_weekdays_valid": {"weekdays": [8]},
+}
+
+
+@proves(*RESIDENT_REPORT_BAD_ROWS)
+def test_a_resident_report_holds_a_complete_point_and_known_choices(constraint):
+    with refused(constraint):
+        _resident_report(**RESIDENT_REPORT_BAD_ROWS[constraint])
+
+
+def test_a_resident_report_needs_a_reason():
+    with refused("resident_report_reasons_known"):
+        _resident_report(reasons=[])
+
+
+# --- The delivery log --------------------------------------------------------------------------
+
+
+def _session_mark(initiative, **fields):
+    from initiatives.models import SessionMark
+
+    values = {
+        "initiative": initiative,
+        "on_date": dt.date(2026, 6, 5),
+        "starts_at": dt.time(21),
+        "ends_at": dt.time(1),
+        "outcome": "held",
+        "via": "page",
+        **fields,
+    }
+    return SessionMark.objects.create(**values)
+
+
+@proves("session_mark_once")
+def test_a_session_is_marked_once(constraint):
+    initiative = factories.InitiativeFactory()
+    _session_mark(initiative)
+    with refused(constraint):
+        _session_mark(initiative, outcome="cancelled")
+
+
+@proves("session_mark_outcome_known")
+def test_a_session_mark_says_held_cancelled_or_moved(constraint):
+    with refused(constraint):
+        _session_mark(factories.InitiativeFactory(), outcome="forgotten")
+
+
+@proves("session_mark_moved_has_time")
+def test_a_moved_session_says_when_it_took_place(constraint):
+    with refused(constraint):
+        _session_mark(factories.InitiativeFactory(), outcome="moved", moved_on=dt.date(2026, 6, 6))
+
+
+@proves("delivery_email_once_a_week")
+def test_an_initiative_gets_one_delivery_email_per_week(constraint):
+    from initiatives.models import DeliveryEmailWeek
+
+    initiative = factories.InitiativeFactory()
+    DeliveryEmailWeek.objects.create(initiative=initiative, iso_year=2026, iso_week=23)
+    with refused(constraint):
+        DeliveryEmailWeek.objects.create(initiative=initiative, iso_year=2026, iso_week=23)

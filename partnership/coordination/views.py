@@ -24,6 +24,8 @@ from partnership.coordination.forms import (
     ScopeForm,
 )
 from partnership.coordination.models import OverlapDecision
+from partnership.coordination.queries.attention import DELIVERY_WEEKS, delivery_attention
+from partnership.coordination.queries.gaps import DELIVERED_WEEKS, delivered_gaps
 from partnership.coordination.tasks import overlaps_refresh_task
 from partnership.pdf import pdf_response
 from partnership.permissions import coordinator_required
@@ -196,6 +198,9 @@ def gaps(request):
             "form": form,
             "page": queries.gaps(scope, page=request.GET.get("page")),
             "time_page": queries.time_gaps(scope, page=request.GET.get("time_page")),
+            # The delivery log: hours covered only by sessions actually held.
+            "delivered_page": delivered_gaps(scope, page=request.GET.get("delivered_page")),
+            "delivered_weeks": DELIVERED_WEEKS,
         },
     )
 
@@ -240,6 +245,13 @@ def attention(request):
             "unlinked": queries.attention_page(
                 queries.unlinked_initiatives(scope), request.GET.get("unlinked_page")
             ),
+            # The delivery log: sessions nobody confirmed, sessions often cancelled.
+            **delivery_attention(
+                scope,
+                unconfirmed_page=request.GET.get("unconfirmed_page"),
+                cancelled_page=request.GET.get("cancelled_page"),
+            ),
+            "delivery_weeks": DELIVERY_WEEKS,
         },
     )
 

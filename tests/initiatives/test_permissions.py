@@ -216,6 +216,20 @@ ACTIONS = {
         state=lambda w: _now(w.archived, "archived_at") is None,
         done=True,
     ),
+    "open the delivery log": Action(
+        "get",
+        lambda w: f"{BASE}{w.public.slug}/delivery/",
+        (LOGIN, 200, 200, 403, 200),
+        shows=lambda w: w.public.title,
+    ),
+    "let partners mark sessions": Action(
+        "post",
+        lambda w: f"{BASE}{w.public.slug}/delivery/partners/",
+        (LOGIN, DONE, DONE, 403, DONE),
+        data=lambda w: {"partners_mark_sessions": "on"},
+        state=lambda w: _now(w.public, "partners_mark_sessions"),
+        done=True,
+    ),
     "post an update": Action(
         "post",
         lambda w: f"{BASE}{w.public.slug}/updates/new/",
@@ -326,6 +340,8 @@ def test_every_initiative_action_is_in_the_http_matrix():
         "see_history": "see the history",
         "request_to_join": "ask to join",
         "decide_join_request": "accept a request to join",
+        "mark_sessions": "open the delivery log",
+        "allow_partners_to_mark": "let partners mark sessions",
     }
     assert set(through_urls) == set(permissions.INITIATIVE_ACTIONS)
     assert set(through_urls.values()) <= set(ACTIONS)
@@ -362,6 +378,14 @@ RULES = {
             [],
             ["Stiftelsen Testbostäder"],
         ),
+    ),
+    "can_mark_sessions": (
+        lambda u, w: permissions.can_mark_sessions(u, w.public),
+        (F, T, T, F, T),
+    ),
+    "can_allow_partners_to_mark": (
+        lambda u, w: permissions.can_allow_partners_to_mark(u, w.public),
+        (F, T, T, F, T),
     ),
     "can_post_update": (
         lambda u, w: permissions.can_post_update(u, w.public),
@@ -435,6 +459,9 @@ INITIATIVE_FETCHES = {
     ("request_to_join", "public"): (FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     ("request_to_join", "archived"): (NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN),
     ("decide_join_request", "asked"): (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK),
+    ("mark_sessions", "public"): (FORBIDDEN, OK, OK, FORBIDDEN, OK),
+    ("mark_sessions", "archived"): (NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN),
+    ("allow_partners_to_mark", "public"): (FORBIDDEN, OK, OK, FORBIDDEN, OK),
 }
 
 

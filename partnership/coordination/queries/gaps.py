@@ -96,6 +96,145 @@ _TIME_GAPS = f"""
     {_RANK}"""
 
 
+# --- Delivered: hours covered only by sessions actually held (the delivery log) ---------------
+
+# How many weeks a "delivered" window spans; the view compares the last DELIVERED_WEEKS weeks
+# with the DELIVERED_WEEKS before them.
+DELIVERED_WEEKS = 4
+
+# A held (or moved) session ``m`` as minutes of the week: SLOT_RANGE's rule on the session's
+# actual weekday and times (a moved session's new ones).
+_MARK_RANGE = (
+    SLOT_RANGE.replace("s.weekday", "extract(isodow FROM coalesce(m.moved_on, m.on_date))::int")
+    .replace("s.starts_at", "coalesce(m.moved_starts_at, m.starts_at)")
+    .replace("s.ends_at", "coalesce(m.moved_ends_at, m.ends_at)")
+)
+
+
+def _length(multirange: str) -> str:
+    return f"(SELECT coalesce(sum(upper(r) - lower(r)), 0) FROM unnest({multirange}) AS r)"
+
+
+_DELIVERED_GAPS = f"""
+    WITH {LIVE_IDS}, {_OPEN_PROBLEMS},
+    links AS (
+        SELECT ip.problem_id, ip.initiative_id
+        FROM initiatives_initiative_problems ip JOIN live l ON l.id = ip.initiative_id
+    ),
+    timed AS (
+        SELECT k.problem_id FROM links k
+        GROUP BY k.problem_id
+        HAVING bool_and(EXISTS (
+            SELECT 1 FROM initiatives_scheduleslot s WHERE s.initiative_id = k.initiative_id))
+    ),
+    pw AS MATERIALIZED (
+        SELECT p.*, {PROBLEM_WEEK} AS week
+        FROM open_problems p JOIN timed t ON t.problem_id = p.id
+    ),
+    weeks AS (
+        SELECT k.problem_id, (%(today)s::date - m.on_date - 1) / 7 AS week_no,
+               range_agg({_MARK_RANGE}) AS held, count(*) AS sessions
+        FROM links k JOIN pw ON pw.id = k.problem_id
+        JOIN initiatives_sessionmark m ON m.initiative_id = k.initiative_id
+        WHERE m.outcome = ANY(%(delivered)s::text[])
+          AND m.on_date >= %(since)s::date AND m.on_date < %(today)s::date
+        GROUP BY 1, 2
+    ),
+    held AS (
+        SELECT w.problem_id,
+               range_agg(w.held) FILTER (WHERE w.week_no < %(weeks)s) AS recent,
+               sum({_length("pw.week * w.held")}) FILTER (WHERE w.week_no < %(weeks)s)
+                   AS recent_minutes,
+               sum({_length("pw.week * w.held")}) FILTER (WHERE w.week_no >= %(weeks)s)
+                   AS previous_minutes,
+               sum(w.sessions) FILTER (WHERE w.week_no < %(weeks)s) AS recent_sessions,
+               sum(w.sessions) FILTER (WHERE w.week_no >= %(weeks)s) AS previous_sessions
+        FROM weeks w JOIN pw ON pw.id = w.problem_id
+        GROUP BY w.problem_id
+    ),
+    gaps AS (
+        SELECT p.*, p.week - coalesce(h.recent, '{{}}'::int4multirange) AS uncovered,
+               {_length("p.week")} AS problem_minutes,
+               coalesce(h.recent_minutes, 0) AS recent_minutes,
+               coalesce(h.previous_minutes, 0) AS previous_minutes,
+               coalesce(h.recent_sessions, 0) AS recent_sessions,
+               coalesce(h.previous_sessions, 0) AS previous_sessions
+        FROM pw p LEFT JOIN held h ON h.problem_id = p.id
+    )
+    SELECT p.id,
+           (SELECT count(*) FROM partnership_problemendorsement e WHERE e.problem_id = p.id)
+               AS endorsements,
+           count(*) OVER () AS total, p.uncovered, p.problem_minutes, p.recent_minutes,
+           p.previous_minutes, p.recent_sessions, p.previous_sessions
+    FROM gaps p
+    WHERE NOT isempty(p.uncovered)
+    ORDER BY p.recent_minutes::float / greatest(p.problem_minutes, 1), p.severity DESC,
+             endorsements DESC, coalesce(p.observed_on, p.created_at::date) ASC, p.id"""
+
+
+@dataclass
+class DeliveredRow:
+    """A problem whose hours the sessions held in the last weeks did not all cover:
+    ``uncovered`` spans, and hours a week delivered now and in the weeks before."""
+
+    problem: Problem
+    endorsements: int
+    uncovered: list
+    problem_minutes: int
+    recent_minutes: int
+    previous_minutes: int
+    recent_sessions: int
+    previous_sessions: int
+
+    @staticmethod
+    def _hours_a_week(minutes: int) -> float:
+        return round(minutes / DELIVERED_WEEKS / 60, 1)
+
+    @property
+    def problem_hours(self) -> float:
+        return round(self.problem_minutes / 60, 1)
+
+    @property
+    def recent_hours(self) -> float:
+        """Hours of the problem's week covered by held sessions, a week on average."""
+        return self._hours_a_week(self.recent_minutes)
+
+    @property
+    def previous_hours(self) -> float:
+        return self._hours_a_week(self.previous_minutes)
+
+
+def delivered_gaps(
+    scope: Scope, *, page=1, per_page: int = PAGE_SIZE, today: dt.date | None = None
+) -> Page:
+    """Open problems addressed by live initiatives with weekly times, whose days and hours
+    the sessions actually held (or moved and held) in the last :data:`DELIVERED_WEEKS` weeks
+    did not all cover (an hour counts once a held session covered it in that time), least
+    delivered first; with the hours a week delivered then and in the weeks before."""
+    today = today or timezone.localdate()
+    number = page_number(page)
+    params = {
+        **scope_params(scope),
+        "today": today,
+        "since": today - dt.timedelta(weeks=2 * DELIVERED_WEEKS),
+        "weeks": DELIVERED_WEEKS,
+        "delivered": ["held", "moved"],
+        "limit": per_page,
+        "offset": (number - 1) * per_page,
+    }
+    limited = f"{_DELIVERED_GAPS} LIMIT %(limit)s OFFSET %(offset)s"
+    rows = execute(limited, params)
+    if not rows and number > 1:
+        number, params["offset"] = 1, 0
+        rows = execute(limited, params)
+    problems = _problems([row[0] for row in rows])
+    found = [
+        DeliveredRow(problems[row[0]], row[1], week_spans(row[3]), *(int(v) for v in row[4:9]))
+        for row in rows
+    ]
+    return page_of(found, rows[0][2] if rows else 0, number, per_page)
+
+
 @dataclass
 class GapRow:
     problem: Problem
