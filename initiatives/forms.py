@@ -1,6 +1,7 @@
 """Forms for initiative pages."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,16 @@ class JoinRequestDecisionForm(PortalFormMixin, forms.Form):
 LONG_LIST_ROWS = 5
 
 
+def picker_attrs(url_name: str, min_chars: int = 1) -> dict:
+    """A long list box that static/js/combobox.js turns into a searchable picker asking
+    ``url_name`` (a JSON search endpoint) from ``min_chars`` characters."""
+    return {
+        "size": LONG_LIST_ROWS,
+        "data-combobox": reverse_lazy(url_name),
+        "data-combobox-min": min_chars,
+    }
+
+
 class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, forms.ModelForm):
     """Register or edit an initiative. The lead organisation is one of the user's approved
     organisations (coordinators: any approved one); partner organisations are approved
@@ -127,7 +138,9 @@ class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, 
         queryset=None,
         required=False,
         label=capfirst(_("problems addressed")),
-        widget=forms.SelectMultiple(attrs={"size": LONG_LIST_ROWS}),
+        widget=forms.SelectMultiple(
+            attrs=picker_attrs("initiatives:problem_picker", selectors.PROBLEM_SEARCH_MIN)
+        ),
     )
 
     # Fieldsets for the template: (key, legend, field names). The few things that matter
@@ -169,7 +182,9 @@ class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, 
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             # Lists that grow with the partnership: a list box, not a page of checkboxes.
-            "partner_organizations": forms.SelectMultiple(attrs={"size": LONG_LIST_ROWS}),
+            "partner_organizations": forms.SelectMultiple(
+                attrs=picker_attrs("initiatives:organization_picker")
+            ),
             "areas": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple,

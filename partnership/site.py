@@ -1,5 +1,5 @@
 """What the apps add to the pages every partner shares: the figures on the home page, the
-account data a user downloads and the sections of Mina sidor.
+account data a user downloads and the sections of Mina sidor ("what needs me").
 
 The core imports no app (docs/architecture.md), yet these pages show every app's data. So
 each app registers its part in its ``AppConfig.ready()``, and the page asks for all parts:
@@ -9,6 +9,7 @@ each app registers its part in its ``AppConfig.ready()``, and the page asks for 
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
 class Contributions:
@@ -33,11 +34,130 @@ class Contributions:
 
 # The home page's numbers: {"organizations": 27, "initiatives": 43, …}; no arguments.
 home_stats = Contributions("home_stats")
+# The home page's sections for residents: {"week": [...], "results": [...]}; called with
+# now= (an aware datetime).
+home_sections = Contributions("home_sections")
 # "Download my data": {"initiatives_created": [...], …}; called with user=.
 account_data = Contributions("account_data")
-# Mina sidor's context: {"join_requests": [...], …}; called with user=.
-my_pages = Contributions("my_pages")
 # The coordinator's overview: {"last_meeting_on": date | None, "upcoming_meetings": [...]};
 # called with user=. The meetings app registers a provider; without one the overview counts
 # "new" from a fixed number of days back (``coordination.selectors.overview_since``).
 coordinator_overview = Contributions("coordinator_overview")
+
+
+# --- Mina sidor: the workplace -------------------------------------------------------------------
+#
+# Mina sidor opens with "what needs me": one section per kind of work waiting for the user,
+# each contributed by the app that owns the work, rendered by one partial
+# (templates/partials/workplace_section.html). An app registers a section in its ready():
+#
+#     site.workplace.register(
+#         "join_requests", workplace.join_requests,
+#         title=_("Requests to join our initiatives"),
+#         empty_text=_("No organisation is waiting for an answer."),
+#         order=20,
+#     )
+#
+# The provider is called as ``provider(user=, today=, limit=)`` and returns the items (a
+# list of :class:`WorkItem`, at most ``limit``, most urgent first, in a fixed number of
+# queries), or ``None`` when the section does not concern the user (join requests for a
+# member who administers nothing): the section is then left out, while an empty list shows
+# the section with its empty text. The page asks for one more than it shows, to say "more".
+#
+# Sections registered today (key, order, app):
+#   sessions_to_confirm   10  initiatives (the delivery log: initiatives.delivery.
+#                             workplace_sessions over sessions_to_confirm(user, today))
+#   join_requests         20  initiatives
+#   responsibilities      30  problems (overdue first)
+#   stale_initiatives     40  initiatives (no update for 90 days)
+#   meetings              50  meetings
+#   endorsed_changed      60  problems (changed in the last 30 days)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing waiting for the user, one click from its action: ``title`` (linked to
+    ``url`` when given) with ``detail`` in words, and the action itself (``action_url``,
+    ``action_label``). ``overdue`` marks it in words and style, not colour alone."""
+
+    title: str
+    action_url: str
+    action_label: str
+    url: str = ""
+    detail: str = ""
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    """A section as the page shows it: the items (at most the page's limit), whether there
+    are more, and where to see them all."""
+
+    key: str
+    title: str
+    empty_text: str
+    items: list[WorkItem] = field(default_factory=list)
+    more: bool = False
+    more_url: str = ""
+    more_label: str = ""
+
+
+@dataclass(frozen=True)
+class _SectionEntry:
+    key: str
+    provider: Callable[..., list[WorkItem] | None]
+    title: str
+    empty_text: str
+    order: int
+    more_url: Callable[[], str] | None
+    more_label: str
+
+
+class Workplace:
+    """The sections of Mina sidor's "what needs me", in ``order``; registering a key again
+    replaces it (a second ready() never doubles a section)."""
+
+    def __init__(self):
+        self._entries: dict[str, _SectionEntry] = {}
+
+    def register(
+        self,
+        key: str,
+        provider: Callable[..., list[WorkItem] | None],
+        *,
+        title: str,
+        empty_text: str,
+        order: int,
+        more_url: Callable[[], str] | None = None,
+        more_label: str = "",
+    ) -> None:
+        self._entries[key] = _SectionEntry(
+            key, provider, title, empty_text, order, more_url, more_label
+        )
+
+    def keys(self) -> list[str]:
+        return [entry.key for entry in sorted(self._entries.values(), key=lambda e: e.order)]
+
+    def sections(self, *, user, today, limit: int) -> list[WorkSection]:
+        """Every section that concerns ``user``, in order, each with at most ``limit``
+        items."""
+        sections = []
+        for entry in sorted(self._entries.values(), key=lambda e: e.order):
+            items = entry.provider(user=user, today=today, limit=limit + 1)
+            if items is None:
+                continue
+            sections.append(
+                WorkSection(
+                    key=entry.key,
+                    title=entry.title,
+                    empty_text=entry.empty_text,
+                    items=list(items[:limit]),
+                    more=len(items) > limit,
+                    more_url=entry.more_url() if entry.more_url else "",
+                    more_label=entry.more_label,
+                )
+            )
+        return sections
+
+
+workplace = Workplace()

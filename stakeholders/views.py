@@ -111,23 +111,36 @@ def organization_detail(request, slug):
 # --- My account ---------------------------------------------------------------------------------
 
 
+# Items shown per section of "what needs me"; the page says when there are more.
+WORKPLACE_ITEMS = 10
+
+
+@login_required
+@require_GET
+def my_pages(request):
+    """'Mina sidor', the workplace: first what needs the user (the sections every app
+    contributes, ``site.workplace``), then their organisations and their initiatives."""
+    context = {
+        "sections": site.workplace.sections(
+            user=request.user, today=timezone.localdate(), limit=WORKPLACE_ITEMS
+        ),
+        "memberships": selectors.memberships_of(user=request.user),
+    }
+    return render(request, "stakeholders/my_pages.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_pages(request):
-    """'Mina sidor': my details, my organisations, my role in each, and their initiatives."""
+def my_profile(request):
+    """Profile and settings: my details, my language, my data and deleting my account."""
     form = forms.AccountForm(
         request.POST if request.method == "POST" else None, instance=request.user
     )
     if form.is_valid():
         services.account_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your details are saved."))
-        return redirect("my_pages")
-    context = {
-        "memberships": selectors.memberships_of(user=request.user),
-        "form": form,
-        **site.my_pages.collect(user=request.user),  # e.g. requests to join waiting
-    }
-    return render(request, "stakeholders/my_pages.html", context, status=_status(form))
+        return redirect("my_profile")
+    return render(request, "stakeholders/my_profile.html", {"form": form}, status=_status(form))
 
 
 @never_cache

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,7 +14,15 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from partnership import site  # app modules load once the registry is ready
-        from partnership.meetings import selectors
+        from partnership.meetings import selectors, workplace
 
-        site.my_pages.register(selectors.my_pages)
+        site.workplace.register(
+            "meetings",
+            workplace.meetings_invited,
+            title=_("Meetings we are invited to"),
+            empty_text=_("No coming meeting."),
+            order=50,
+            more_url=lambda: reverse("meetings:list"),
+            more_label=_("All meetings"),
+        )
         site.coordinator_overview.register(selectors.coordinator_overview)

@@ -18,7 +18,6 @@ from partnership.problems.models import Problem, ProblemResponsibility
 # The agenda takes this many rows of each source (the most urgent first); the rest stay on
 # the dashboard, and the meeting page says how many there are.
 ITEMS_PER_SOURCE = 5
-MY_PAGES_MEETINGS = 5
 OVERVIEW_MEETINGS = 3
 
 
@@ -33,10 +32,6 @@ def meetings_for(*, user):
         .prefetch_related("invited_organizations")
         .order_by("-starts_at", "pk")
     )
-
-
-def upcoming_meetings_for(*, user, limit: int):
-    return list(meetings_for(user=user).upcoming().order_by("starts_at", "pk")[:limit])
 
 
 def open_decisions():
@@ -67,6 +62,42 @@ def meeting_detail_queryset():
     )
 
 
+# Meetings per page of the history (each with its minutes and decisions).
+HISTORY_PAGE_SIZE = 10
+
+
+def history_years(*, user) -> list[int]:
+    """The years in which meetings the user may see were held, newest first."""
+    held = Meeting.objects.visible_to(user).held()
+    return [day.year for day in held.dates("starts_at", "year", order="DESC")]
+
+
+def meeting_history(*, user, kind: str | None = None, year: int | None = None):
+    """Meetings held that the user may see (of a kind, in a year), newest first, each with
+    its items' minutes and the decisions recorded on them and carried over to them (with
+    what their state depends on), in a fixed number of queries for a page of them."""
+    decisions = Decision.objects.select_related("organization", "problem").order_by(
+        "created_at", "pk"
+    )
+    items = (
+        AgendaItem.objects.select_related(
+            "carried_decision__meeting",
+            "carried_decision__organization",
+            "carried_decision__problem",
+        )
+        .prefetch_related(Prefetch("decisions", queryset=decisions))
+        .order_by("position")
+    )
+    meetings = Meeting.objects.visible_to(user).held().select_related("approved_by")
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if year:
+        meetings = meetings.filter(starts_at__year=year)
+    return meetings.prefetch_related(
+        "invited_organizations", Prefetch("items", queryset=items)
+    ).order_by("-starts_at", "pk")
+
+
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The last meeting that started before this one."""
     return (
@@ -77,22 +108,25 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     )
 
 
+# "Since the last meeting" looks back at most this many days, or over the kind's period when
+# that is longer (a yearly follow-up: a year): after a long pause the agenda holds what is
+# recent, not everything since, and stays quick to draw up at national scale.
+MAX_LOOK_BACK_DAYS = 91
+
+
 def looks_back_to(meeting: Meeting) -> dt.datetime:
-    """Where "since the last meeting" starts: the previous meeting's start, or for the first
+    """Where "since the last meeting" starts: the previous meeting's start (at most
+    :data:`MAX_LOOK_BACK_DAYS` days, or the kind's period, before this one), or for the first
     meeting the period its kind covers (a week, a quarter, a year) before it."""
+    period = Meeting.PERIOD_DAYS[meeting.kind]
     previous = previous_meeting(meeting)
     if previous is not None:
-        return previous.starts_at
-    return meeting.starts_at - dt.timedelta(days=Meeting.PERIOD_DAYS[meeting.kind])
+        limit = meeting.starts_at - dt.timedelta(days=max(MAX_LOOK_BACK_DAYS, period))
+        return max(previous.starts_at, limit)
+    return meeting.starts_at - dt.timedelta(days=period)
 
 
 # --- Shared pages: Mina sidor and the coordinator's overview ------------------------------------
-
-
-def my_pages(*, user) -> dict:
-    """What Mina sidor shows from this app: the coming meetings the user's organisations
-    are invited to (coordinators: every coming meeting)."""
-    return {"meetings_invited": upcoming_meetings_for(user=user, limit=MY_PAGES_MEETINGS)}
 
 
 def coordinator_overview(**kwargs) -> dict:

@@ -335,12 +335,12 @@ def test_my_pages_lists_the_requests_waiting_for_the_admins_answer(
 
     client.force_login(org_admin)
     page = client.get("/en/my-pages/").text
-    assert "Requests to join waiting for your answer" in page
+    assert "Requests to join our initiatives" in page  # a section of "what needs you"
     assert "Föreningen Andra asks to join" in page
     assert f"/en/initiatives/{initiative.slug}/#join-requests" in page
     assert f"/en/initiatives/{answered.slug}/#join-requests" not in page  # answered
     client.force_login(member)  # not an admin: nothing to answer
-    assert "Requests to join waiting" not in client.get("/en/my-pages/").text
+    assert "Requests to join our initiatives" not in client.get("/en/my-pages/").text
 
 
 def test_a_suspended_partner_organisation_is_named_to_coordinators_only(

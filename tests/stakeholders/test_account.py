@@ -16,6 +16,8 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 MY_PAGES = "/en/my-pages/"
+# The profile form moved from Mina sidor to "Profile and settings" (issue 13).
+PROFILE = "/en/my-pages/profile/"
 
 
 def _profile(**overrides):
@@ -37,9 +39,10 @@ def test_contact_sharing_is_off_by_default(member):
     assert member.share_contact_details is False
 
 
-def test_my_pages_show_the_profile_form_with_my_details(client, member):
+def test_my_pages_link_to_profile_and_settings_which_show_my_details(client, member):
     client.force_login(member)
-    response = client.get(MY_PAGES)
+    assert 'href="/en/my-pages/profile/"' in client.get(MY_PAGES).text
+    response = client.get(PROFILE)
     assert "My details" in response.text
     assert 'name="share_contact_details"' in response.text
     assert response.context["form"].initial["first_name"] == "Maja"
@@ -49,29 +52,29 @@ def test_my_pages_show_the_profile_form_with_my_details(client, member):
 
 def test_a_user_updates_their_details(client, member):
     client.force_login(member)
-    response = client.post(MY_PAGES, _profile())
+    response = client.post(PROFILE, _profile())
     assert response.status_code == 302
-    assert response["Location"] == "/en/my-pages/"
+    assert response["Location"] == PROFILE
     member.refresh_from_db()
     assert (member.first_name, member.last_name, member.title) == ("Maja", "Lind", "Fritidsledare")
     assert member.phone == "070-111 22 33"
     assert member.language == "en"
     assert member.share_contact_details is True
-    assert "Your details are saved." in client.get(MY_PAGES).text
+    assert "Your details are saved." in client.get(PROFILE).text
 
 
 def test_unticking_stops_sharing(client, member):
     member.share_contact_details = True
     member.save()
     client.force_login(member)
-    client.post(MY_PAGES, _profile(share_contact_details=""))
+    client.post(PROFILE, _profile(share_contact_details=""))
     member.refresh_from_db()
     assert member.share_contact_details is False
 
 
 def test_bad_profile_input_shows_an_error_and_keeps_the_rest(client, member):
     client.force_login(member)
-    response = client.post(MY_PAGES, _profile(language="xx", title="Samordnare"))
+    response = client.post(PROFILE, _profile(language="xx", title="Samordnare"))
     assert response.status_code == 400
     assert "language" in response.context["form"].errors
     assert 'value="Samordnare"' in response.text

@@ -103,7 +103,7 @@ def test_only_groups_with_initiatives_are_shown(resident, organization):
     factories.InitiativeFactory(lead_organization=organization, title="Nattvandring")
     html = _page(resident, organization)
     assert list(_sections(html)) == ["Initiatives running now"]
-    main = html.split('<main', 1)[1].split("</main>", 1)[0]
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
     assert "<details" not in main
 
 

@@ -491,13 +491,13 @@ def test_my_pages(client, request, cast, role):
 @pytest.mark.parametrize("role", CAST)
 def test_update_my_details(client, request, cast, role):
     response = login_as(client, request, role).post(
-        url("my_pages"), {"first_name": "Ny", "last_name": "Person", "language": "sv"}
+        url("my_profile"), {"first_name": "Ny", "last_name": "Person", "language": "sv"}
     )
     if role == "resident":
         assert_outcome(response, LOGIN)
         assert not User.objects.filter(first_name="Ny").exists()
         return
-    assert response["Location"] == url("my_pages")
+    assert response["Location"] == url("my_profile")
     user = request.getfixturevalue(role)
     user.refresh_from_db()
     assert (user.first_name, user.last_name) == ("Ny", "Person")
