@@ -171,6 +171,14 @@ class Problem(LocatedModel, ArchivableModel):
         related_name="problems",
         db_table="initiatives_initiative_problems",
     )
+    # Residents' reports this problem was made from (a coordinator's "make a problem of
+    # these"); declared here, read from a report as ``report.problems``.
+    resident_reports = models.ManyToManyField(
+        "residents.ResidentReport",
+        verbose_name=_("resident reports"),
+        blank=True,
+        related_name="problems",
+    )
     walk = models.ForeignKey(
         "SafetyWalk",
         verbose_name=_("safety walk or survey"),

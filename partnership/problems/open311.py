@@ -24,17 +24,29 @@ lists ``application/json`` only), for FixaMinGata-style clients.
 - Every error is the spec's list, ``[{"code": 400, "description": "…"}]``, with the same
   HTTP status: 400 for a bad filter, 404 for an unknown service or request (a partners-only
   or archived problem is unknown), 405 for a method an endpoint does not take.
-- ``POST requests.json`` is refused with 403: residents' reports through Open311 need the
-  residents' report queue, which the portal does not have yet.
+- ``POST requests.json`` lands as a **resident report** (``partnership.residents``), with
+  the same privacy rules as the portal's form: ``api_key`` (issued by a coordinator, only
+  its hash stored; missing, unknown or revoked: 403); ``service_code`` a theme, mapped to a
+  reason by ``RESIDENT_REASON_THEMES`` (the first reason that names the theme, else
+  "other"); ``lat``/``long`` inside the partnership's areas (the report's area is the
+  smallest containing the point), or ``address_string`` naming an area (its name or slug) or
+  the extension ``area`` (a slug); ``description`` at most 500 characters, without personal
+  data (``partnership.personal_data``: refused with the reason). ``email``, ``phone``,
+  ``first_name``, ``last_name``, ``device_id``, ``account_id`` and ``media_url`` are never
+  stored. The answer is the spec's list of one, with a ``token`` (the report's id) and no
+  ``service_request_id``: a report becomes a service request only when a coordinator makes a
+  public problem of it.
 - Answers are in Swedish, or English with ``locale=en`` (an extension some clients send).
   Other sites' pages may read them (CORS, ``CORS_URLS_REGEX``).
 """
 
 import datetime as dt
+import math
 import uuid
 from functools import wraps
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -42,9 +54,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from partnership.fields import DATE_MAX, DATE_MIN
-from partnership.models import Theme
+from partnership.models import Area, Theme
+from partnership.personal_data import find_personal_data
 from partnership.problems import selectors
 from partnership.problems.models import Problem, ProblemResponsibility
+from partnership.residents import geo as resident_geo
+from partnership.residents import services as resident_services
+from partnership.residents.forms import TEXT_LIMIT as REPORT_TEXT_LIMIT
+from partnership.residents.models import Reason, ResidentReport
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (discovery's ``changeset``).
@@ -72,7 +89,10 @@ def endpoint(*methods: str):
         @csrf_exempt
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            wants_english = request.GET.get("locale", "").startswith("en")
+            locale = request.GET.get("locale", "")
+            if not locale and request.method == "POST":  # a report may say it in its body
+                locale = request.POST.get("locale", "")
+            wants_english = locale.startswith("en")
             language = "en" if wants_english else settings.LANGUAGE_CODE
             with translation.override(language):
                 if request.method not in (*methods, "HEAD"):
@@ -107,8 +127,10 @@ def service(theme: Theme) -> dict:
         "service_name": theme.name,
         "description": theme.description,
         "metadata": False,
-        # What a report will get once Open311 takes reports: its id at once.
-        "type": "realtime",
+        # A posted report gets a token, never a request id of its own: it becomes a service
+        # request only when a coordinator makes a public problem of it (and no tokens/ lookup
+        # exists), which GeoReport v2 calls "blackbox".
+        "type": "blackbox",
         "keywords": other if other and other != theme.name else "",
         "group": "",
     }
@@ -123,7 +145,11 @@ def discovery(request):
             "changeset": CHANGESET,
             "contact": _("Questions about the data: %(email)s")
             % {"email": settings.PORTAL_CONTACT_EMAIL},
-            "key_service": _("Reports cannot be sent through Open311 yet, so no keys are issued."),
+            "key_service": _(
+                "Ask the partnership's coordinator for a key: %(email)s. Reports sent are "
+                "anonymous residents' reports; no personal details are stored."
+            )
+            % {"email": settings.PORTAL_CONTACT_EMAIL},
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
@@ -265,19 +291,99 @@ def service_request(problem: Problem, codes: list[str]) -> dict:
 
 @endpoint("GET", "POST")
 def requests(request):
-    """GET: public problems as service requests, by the spec's filters. POST: refused."""
+    """GET: public problems as service requests, by the spec's filters. POST: a resident
+    report (:func:`create_report`)."""
     if request.method == "POST":
-        raise Open311Error(
-            403,
-            _(
-                "This portal does not accept reports through Open311 yet. Tell one of the "
-                "partner organisations, or the partnership's coordinator, about the problem."
-            ),
-        )
+        return create_report(request)
     filters = _request_filters(request)
     codes = filters.get("theme_slugs") or []
     problems = selectors.open311_requests(**filters)
     return JsonResponse([service_request(p, codes) for p in problems], safe=False)
+
+
+def _reason_for(theme_slug: str) -> str:
+    for reason, slugs in settings.RESIDENT_REASON_THEMES.items():
+        if theme_slug in slugs:
+            return reason
+    return Reason.OTHER
+
+
+def _report_place(data) -> tuple[Area, float | None, float | None]:
+    """The report's area and point from ``lat``/``long``, else from ``address_string`` or
+    ``area`` (an area's name or slug)."""
+    latitude, longitude = data.get("lat", "").strip(), data.get("long", "").strip()
+    if latitude or longitude:
+        try:
+            latitude, longitude = float(latitude), float(longitude)
+        except ValueError:
+            raise Open311Error(400, _("lat and long must both be decimal degrees.")) from None
+        if not (math.isfinite(latitude) and math.isfinite(longitude)):
+            raise Open311Error(400, _("lat and long must both be decimal degrees."))
+        area = resident_geo.area_for_point(latitude, longitude)
+        if area is None:
+            raise Open311Error(400, _("The point is outside the partnership's areas."))
+        return area, latitude, longitude
+    name = (data.get("area") or data.get("address_string") or "").strip()
+    if not name:
+        raise Open311Error(
+            400, _("Give lat and long, or address_string naming one of the partnership's areas.")
+        )
+    area = Area.objects.filter(Q(slug=name) | Q(name__iexact=name)).first()
+    if area is None:
+        raise Open311Error(
+            400,
+            _("%(name)s is not one of the partnership's areas; give lat and long instead.")
+            % {"name": name},
+        )
+    return area, None, None
+
+
+def create_report(request):
+    """``POST requests.json``: a resident report from an app with a coordinator's key."""
+    data = request.POST
+    if resident_services.open311_key_find(data.get("api_key", "").strip()) is None:
+        raise Open311Error(
+            403, _("A valid api_key is needed to send reports. Ask the partnership's coordinator.")
+        )
+    code = data.get("service_code", "").strip()
+    if not code:
+        raise Open311Error(400, _("service_code is required."))
+    if not Theme.objects.filter(slug=code).exists():
+        raise Open311Error(400, _("There is no service %(code)s.") % {"code": code})
+    area, latitude, longitude = _report_place(data)
+    description = data.get("description", "").strip()
+    if len(description) > REPORT_TEXT_LIMIT:
+        raise Open311Error(
+            400,
+            _("description may be at most %(limit)d characters (it has %(count)d).")
+            % {"limit": REPORT_TEXT_LIMIT, "count": len(description)},
+        )
+    reasons = find_personal_data(description)
+    if reasons:
+        raise Open311Error(400, " ".join(reasons))
+    report = resident_services.report_create(
+        kind=ResidentReport.Kind.UNSAFE,
+        area=area,
+        reasons=[_reason_for(code)],
+        text=description,
+        latitude=latitude,
+        longitude=longitude,
+        channel=ResidentReport.Channel.OPEN311,
+    )
+    return JsonResponse(
+        [
+            {
+                # No service_request_id: the spec returns it or a token, not both.
+                "token": str(report.public_id),
+                "service_notice": _(
+                    "Thank you. The report is anonymous: the partners read it with the others "
+                    "from the area, and what they do shows on requests.json."
+                ),
+                "account_id": None,
+            }
+        ],
+        safe=False,
+    )
 
 
 @endpoint("GET")

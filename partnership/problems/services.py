@@ -397,3 +397,19 @@ def problem_digest_subscribe(*, user: User, subscribe: bool) -> bool:
         )
     ProblemDigestSubscription.objects.get_or_create(user=user)
     return True
+
+
+# --- Problems made from residents' reports -----------------------------------------------
+
+
+@transaction.atomic
+def problem_record_from_reports(
+    *, data: dict, organization: Organization, actor: User, reports
+) -> Problem:
+    """Record a problem (as :func:`problem_record`) made from residents' reports, and link
+    them to it (``Problem.resident_reports``): a coordinator's "make a problem of these"
+    (``from_reports.problem_from_reports``). The reports stay anonymous; their count and
+    reasons are in the problem's description, their texts are not copied."""
+    problem = problem_record(data=data, organization=organization, actor=actor)
+    problem.resident_reports.set(reports)
+    return problem

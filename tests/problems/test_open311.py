@@ -1,6 +1,7 @@
 """Open311 GeoReport v2, the read side (issue 17): the spec's fields and types on every
 endpoint, the privacy rules (public problems only, located by their area, never their own
-point), the spec's filters and its error format, POST refused, CORS, a fixed query count."""
+point), the spec's filters and its error format, POST refused without a key, CORS, a fixed
+query count."""
 
 import datetime as dt
 import uuid
@@ -145,7 +146,8 @@ def test_services_are_the_themes(resident, world):
     for item in body:
         assert {name: type(item[name]) for name in item} == SERVICE_FIELDS
         assert item["metadata"] is False
-        assert item["type"] in {"realtime", "batch", "blackbox"}
+        # A posted report answers with a token only (tests/residents/test_open311_post.py).
+        assert item["type"] == "blackbox"
     assert body[0]["service_name"] == "Belysning"
     english = ok(resident.get(f"{BASE}/services.json", {"locale": "en"}))
     assert english[0]["service_name"] == "Lighting"
@@ -285,13 +287,14 @@ def test_a_span_of_exactly_90_days_is_allowed(resident, world):
 # --- Posting, other methods and addresses -----------------------------------------------------
 
 
-def test_posting_a_request_is_refused_in_the_specs_words(resident, world):
+def test_posting_a_request_without_a_key_is_refused_in_the_specs_words(resident, world):
+    # With a key it becomes a resident report: tests/residents/test_open311_post.py.
     before = Problem.objects.count()
     response = resident.post(
         f"{BASE}/requests.json",
         {"service_code": "belysning", "lat": "59.26", "long": "17.88", "description": "Mörkt"},
     )
-    assert "Open311" in refused(response, 403)
+    assert "api_key" in refused(response, 403)
     assert Problem.objects.count() == before
 
 
