@@ -12,6 +12,8 @@ the API) answers it with a 400 saying which filter and why, and never ignores it
 """
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -34,6 +36,126 @@ def search_query(value: str) -> SearchQuery:
     ("nattvandringar" finds "nattvandring"), "quoted phrases", OR and -exclusions work,
     and nothing typed can make it a syntax error."""
     return SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
+
+
+# An organisation typed as text matches at most this many by name (beyond: a narrower word).
+ORGANIZATION_MATCH_CAP = 50
+
+
+@dataclass(frozen=True)
+class OrganizationMatch:
+    """The approved organisations a typed text names: the one whose slug it is (the API,
+    a link from an organisation's page, the picker), else those whose name contains it."""
+
+    text: str
+    ids: tuple[int, ...]
+    name: str = ""
+
+    def organizations(self):
+        return Organization.objects.filter(pk__in=self.ids)
+
+    def __str__(self):
+        return self.name or f"“{self.text}”"
+
+
+# The area filter lists every area up to this many (a neighbourhood: a few dozen).
+AREA_OPTIONS_CAP = 60
+
+
+class OrganizationField(forms.CharField):
+    """A text box, not a list of every organisation (3,333 options at national scale made
+    the page 249 KB): what is typed is matched on the server, so it works without
+    JavaScript; a script may offer suggestions over it (``static/js/combobox.js``)."""
+
+    widget = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        approved = Organization.objects.approved()
+        matches = list(
+            approved.filter(Q(slug=text) | Q(name__icontains=text))
+            .order_by("name")
+            .values_list("pk", "slug", "name")[: ORGANIZATION_MATCH_CAP + 1]
+        )
+        exact = [row for row in matches if row[1] == text or row[2].casefold() == text.casefold()]
+        if exact:
+            return OrganizationMatch(text, (exact[0][0],), exact[0][2])
+        if not matches:
+            raise forms.ValidationError(
+                _("No organisation in the partnership matches “%(text)s”."),
+                code="invalid_choice",
+                params={"text": text},
+            )
+        if len(matches) > ORGANIZATION_MATCH_CAP:
+            raise forms.ValidationError(
+                _("More than %(cap)s organisations match “%(text)s”: type more of the name."),
+                code="too_many",
+                params={"text": text, "cap": ORGANIZATION_MATCH_CAP},
+            )
+        name = matches[0][2] if len(matches) == 1 else ""
+        return OrganizationMatch(text, tuple(row[0] for row in matches), name)
+
+
+class OrganizationFilter(django_filters.Filter):
+    field_class = OrganizationField
+
+
+class AreaChoices:
+    """The area filter's options without shipping every area (hundreds at national scale):
+    every area while there are at most ``AREA_OPTIONS_CAP``; beyond that the top two
+    levels of the area tree (the partnership's area and its districts) and, once an area
+    is chosen, its ancestors, its siblings and the areas just within it — a hierarchical
+    choice that works without JavaScript, one filtering at a time. Any area id is still a
+    valid value (the field's queryset is every area). Evaluated once, when the widget
+    renders (one query, two beyond the cap)."""
+
+    def __init__(self, field, chosen):
+        self.field = field
+        self.chosen = chosen
+        self._options = None
+
+    def _areas(self):
+        every = list(Area.objects.values_list("pk", "name", "parent_id")[: AREA_OPTIONS_CAP + 1])
+        if len(every) <= AREA_OPTIONS_CAP:
+            return every
+        shown = Q(parent__isnull=True) | Q(parent__parent__isnull=True)
+        chosen = str(self.chosen or "")
+        if chosen.isdigit() and int(chosen) < 2**31:
+            around = Area.objects.filter(pk=int(chosen))
+            shown |= (
+                Q(pk=int(chosen))
+                | Q(parent_id=int(chosen))
+                | Q(parent_id__in=around.values("parent_id"))
+                | Q(pk__in=around.values("parent__parent_id"))
+                | Q(pk__in=around.values("parent_id"))
+            )
+        return list(Area.objects.filter(shown).values_list("pk", "name", "parent_id"))
+
+    def __iter__(self):
+        if self._options is None:
+            self._options = list(self._build())
+        return iter(self._options)
+
+    def _build(self):
+        areas = self._areas()
+        children = defaultdict(list)
+        ids = {pk for pk, _name, _parent in areas}
+        for pk, name, parent in areas:
+            children[parent if parent in ids else None].append((pk, name))
+        yield "", self.field.empty_label
+
+        def walk(parent, depth):
+            for pk, name in sorted(children[parent], key=lambda row: row[1]):
+                yield pk, "\u2003" * depth + name  # em spaces: the tree's depth
+                yield from walk(pk, depth + 1)
+
+        yield from walk(None, 0)
 
 
 class InitiativeFilter(django_filters.FilterSet):
@@ -75,17 +197,15 @@ class InitiativeFilter(django_filters.FilterSet):
         method="filter_area",
         empty_label=_("All areas"),
         widget=LongSelect,
-        help_text=_("Includes the areas within it."),
+        help_text=_(
+            "Includes the areas within it. Choose a district and filter: its places are "
+            "then offered too."
+        ),
     )
-    organization = django_filters.ModelChoiceFilter(
+    organization = OrganizationFilter(
         label=_("Organisation"),
-        queryset=Organization.objects.approved().order_by("name"),
-        # The organisation's public identifier, as in the API's answers: never its row id.
-        to_field_name="slug",
         method="filter_organization",
-        empty_label=_("All organisations"),
-        widget=LongSelect,
-        help_text=_("Running the initiative or taking part in it."),
+        help_text=_("Running the initiative or taking part in it: type part of its name."),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Initiative.Status.choices, empty_label=_("Any status")
@@ -114,6 +234,11 @@ class InitiativeFilter(django_filters.FilterSet):
         method="filter_mine",
         widget=forms.CheckboxInput,
     )
+    include_ended = django_filters.BooleanFilter(
+        label=_("Include ended and paused initiatives"),
+        method="filter_nothing",  # applied in filter_queryset, with the default it lifts
+        widget=forms.CheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=SORT_CHOICES,
@@ -134,12 +259,27 @@ class InitiativeFilter(django_filters.FilterSet):
             "when",
             "running_on",
             "mine",
+            "include_ended",
             "sort",
         ]
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
+    # What lifts the default "current only" (``Initiative.objects.current()``): a status or
+    # a date chosen by the user says which initiatives they want.
+    CURRENT_DEFAULT_LIFTED_BY = ("include_ended", "status", "running_on")
+
+    def __init__(self, data=None, *args, user=None, current_by_default=False, **kwargs):
+        """``current_by_default``: without a status, a date or "include ended", show only
+        current initiatives (planned or active, not ended) — the public list page, its map
+        and downloads. The API (open data) keeps every public initiative by default."""
         super().__init__(data, *args, **kwargs)
         self.user = user
+        self.current_by_default = current_by_default
+        if not current_by_default:
+            del self.filters["include_ended"]
+            self.form.fields.pop("include_ended", None)
+        self.form.fields["area"].widget.choices = AreaChoices(
+            self.form.fields["area"], self.data.get("area") if self.data else None
+        )
         self.form.fields["sort"].initial = self.SORT_RELEVANCE  # not a "changed" filter
         if user is None or not user.is_authenticated:
             # Residents only ever see public initiatives and belong to no organisation.
@@ -175,9 +315,12 @@ class InitiativeFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=links.values("initiative_id"))
 
     def filter_organization(self, queryset, name, value):
-        partnered = Initiative.partner_organizations.through.objects.filter(organization=value)
+        organizations = value.organizations()
+        partnered = Initiative.partner_organizations.through.objects.filter(
+            organization__in=organizations
+        )
         return queryset.filter(
-            Q(lead_organization=value) | Q(pk__in=partnered.values("initiative_id"))
+            Q(lead_organization__in=organizations) | Q(pk__in=partnered.values("initiative_id"))
         )
 
     def filter_when(self, queryset, name, value):
@@ -250,8 +393,30 @@ class InitiativeFilter(django_filters.FilterSet):
     def filter_nothing(self, queryset, name, value):
         return queryset  # sorting is applied last, in filter_queryset
 
+    def is_unfiltered(self) -> bool:
+        """Valid, and no filter narrows it beyond the default: every public initiative with
+        "include ended", else the current ones (the order may be chosen)."""
+        if not self.is_valid() or not self.current_by_default:
+            return False
+        cleaned = self.form.cleaned_data
+        return not any(
+            cleaned.get(name) not in (None, "", False)
+            for name in cleaned
+            if name not in ("sort", "include_ended")
+        )
+
+    def shows_current_only(self) -> bool:
+        """Whether the default "current initiatives only" narrows this list (call after
+        validation)."""
+        if not self.current_by_default:
+            return False
+        cleaned = self.form.cleaned_data if self.form.is_bound and self.is_valid() else {}
+        return not any(cleaned.get(name) for name in self.CURRENT_DEFAULT_LIFTED_BY)
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        if self.shows_current_only():
+            queryset = queryset.current()
         sort = self.form.cleaned_data.get("sort") or self.SORT_RELEVANCE
         searching = bool((self.form.cleaned_data.get("q") or "").strip())
         if sort == self.SORT_RELEVANCE:

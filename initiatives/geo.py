@@ -5,9 +5,11 @@ text, so 10,000 features cost one query and no serialisation. Every function tak
 already filtered queryset (``Initiative.objects.public()`` narrowed by ``InitiativeFilter``)
 and only reads the ids it selects, so what is public is decided there and nowhere here.
 
-Where an initiative has no point of its own it is placed at the point of its first area
-(lowest id) that has one, with ``"approximate": true``; one with neither is not on the map
-(the list shows it).
+Where an initiative has no point of its own, its first area (lowest id) that has a place
+stands for it: the open data places it at that area's point with ``"approximate": true``;
+the list page's map shows the area itself (its outline, labelled, with the initiatives
+there), never a pin pretending to be a place. One with neither is not on the map (the list
+shows it).
 """
 
 import json
@@ -90,11 +92,11 @@ def _located_sql(queryset: QuerySet[Initiative]) -> tuple[str, list]:
                i.ends_on, i.updated_at, i.lead_organization_id,
                COALESCE(i.latitude, ap.latitude) AS lat,
                COALESCE(i.longitude, ap.longitude) AS lon,
-               i.latitude IS NULL AS approximate
+               i.latitude IS NULL AS approximate, ap.id AS area_id
         FROM initiatives_initiative i
         LEFT JOIN LATERAL (
             -- (i.latitude IS NULL is a one-time filter: no lookup for those with a point)
-            SELECT a.latitude, a.longitude
+            SELECT a.id, a.latitude, a.longitude
             FROM initiatives_initiative_areas ia
             JOIN partnership_area a ON a.id = ia.area_id
             WHERE i.latitude IS NULL AND ia.initiative_id = i.id AND a.latitude IS NOT NULL
@@ -131,7 +133,10 @@ def map_data(queryset: QuerySet[Initiative], *, bbox: BBox | None, detail_prefix
     """The map's data for the list page's filters, as GeoJSON text (two queries).
 
     While at most ``MAP_FEATURE_CAP`` initiatives match (inside ``bbox`` when given), every
-    one is a Point feature (title, link, lead organisation, status label); the document says
+    one with its own point is a Point feature (title, link, lead organisation, status
+    label), and those placed by their area are grouped into one feature per area: its
+    boundary (its point when it has none) with ``"area": true``, its name, the count and
+    the initiatives there (title, link, organisation, status); the document says
     ``"complete": true`` when no bbox limited it, so the map need not ask again as it pans.
     Beyond that the features are clusters: counts on a grid of about ``MAP_GRID_CELLS``
     cells across the view, each at the mean point of what it counts."""
@@ -145,27 +150,58 @@ def map_data(queryset: QuerySet[Initiative], *, bbox: BBox | None, detail_prefix
     if int(counted) <= MAP_FEATURE_CAP:
         return _fetch_text(
             f"""
+            WITH l AS MATERIALIZED (
+                SELECT l.*, o.name AS organization,
+                       %s || l.slug || '/' AS url, %s::jsonb ->> l.status AS status_label
+                FROM ({located}) l
+                JOIN stakeholders_organization o ON o.id = l.lead_organization_id
+                WHERE l.lat IS NOT NULL{where}
+            )
             SELECT json_build_object(
                 'type', 'FeatureCollection',
                 'complete', %s,
-                'features', COALESCE(json_agg(json_build_object(
-                    'type', 'Feature',
-                    'id', l.public_id,
-                    'geometry', json_build_object(
-                        'type', 'Point', 'coordinates', {_position("l.lon", "l.lat")}),
-                    'properties', json_build_object(
-                        'title', l.title,
-                        'url', %s || l.slug || '/',
-                        'organization', o.name,
-                        'status', %s::jsonb ->> l.status,
-                        'approximate', l.approximate)
-                ) ORDER BY l.lat DESC, l.id), '[]'::json)
+                'features', COALESCE((
+                    SELECT jsonb_agg(jsonb_build_object(
+                        'type', 'Feature',
+                        'id', l.public_id,
+                        'geometry', jsonb_build_object(
+                            'type', 'Point', 'coordinates', {_position("l.lon", "l.lat")}),
+                        'properties', jsonb_build_object(
+                            'title', l.title,
+                            'url', l.url,
+                            'organization', l.organization,
+                            'status', l.status_label,
+                            'approximate', false)
+                    ) ORDER BY l.lat DESC, l.id)
+                    FROM l WHERE NOT l.approximate
+                ), '[]'::jsonb) || COALESCE((
+                    SELECT jsonb_agg(jsonb_build_object(
+                        'type', 'Feature',
+                        'id', 'area-' || a.slug,
+                        'geometry', COALESCE(a.boundary::jsonb, jsonb_build_object(
+                            'type', 'Point',
+                            'coordinates', {_position("a.longitude", "a.latitude")})),
+                        'properties', jsonb_build_object(
+                            'area', true,
+                            'name', a.name,
+                            'count', g.n,
+                            'initiatives', g.initiatives)
+                    ) ORDER BY a.name, a.id)
+                    FROM (
+                        SELECT l.area_id, count(*) AS n, jsonb_agg(jsonb_build_object(
+                            'title', l.title,
+                            'url', l.url,
+                            'organization', l.organization,
+                            'status', l.status_label
+                        ) ORDER BY l.title, l.id) AS initiatives
+                        FROM l WHERE l.approximate
+                        GROUP BY l.area_id
+                    ) g
+                    JOIN partnership_area a ON a.id = g.area_id
+                ), '[]'::jsonb)
             )::text
-            FROM ({located}) l
-            JOIN stakeholders_organization o ON o.id = l.lead_organization_id
-            WHERE l.lat IS NOT NULL{where}
             """,  # noqa: S608
-            [bbox is None, detail_prefix, _status_labels(), *params, *where_params],
+            [detail_prefix, _status_labels(), *params, *where_params, bbox is None],
         )
     # Without a view, the grid spans the deployment's MAP_BOUNDS (where places may lie):
     # cheaper than a pass over the data to find its extent.

@@ -2,8 +2,9 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page
-from django.db.models import Count, F, Lookup, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Lookup, Prefetch, Q, QuerySet, prefetch_related_objects
 
+from initiatives import figures
 from initiatives.models import (
     Initiative,
     InitiativeUpdate,
@@ -19,18 +20,20 @@ from partnership.permissions import (
     is_partner,
     partner_organization_ids,
 )
-from stakeholders.models import Membership, Organization
+from stakeholders.models import Organization
 
 # --- What the shared pages show (registered in apps.py) -----------------------------------------
 
 
 def home_stats() -> dict:
-    """The home page's counts of public initiatives, all and live, in one query."""
-    public = Initiative.objects.public()
-    return public.aggregate(
-        initiatives=Count("pk"),
-        live_initiatives=Count("pk", filter=Q(pk__in=public.live().values("pk"))),
-    )
+    """The home page's counts of public initiatives, all and current (planned or active,
+    not ended: the list page's default, so the number and the list it links to agree),
+    kept in the cache until a write changes them (``figures``)."""
+    counts = figures.public_counts()
+    return {
+        "initiatives": counts["initiatives"],
+        "live_initiatives": counts["current_initiatives"],
+    }
 
 
 def account_data(*, user) -> dict:
@@ -73,11 +76,6 @@ def account_data(*, user) -> dict:
             )
         ),
     }
-
-
-def my_pages(*, user) -> dict:
-    """What Mina sidor shows from this app: requests to join waiting for the user's answer."""
-    return {"join_requests": join_requests_waiting_for(user=user)}
 
 
 # --- Finding initiatives ------------------------------------------------------------------------
@@ -212,23 +210,6 @@ def join_requests_for_page(*, initiative: Initiative, user, deciding: bool) -> d
         "mine": mine,
         "mine_waiting": any(r.status == JoinRequest.Status.PENDING for r in mine),
     }
-
-
-def join_requests_waiting_for(*, user) -> list[JoinRequest]:
-    """Requests to join initiatives led by the approved organisations the user administers,
-    waiting for an answer (for "Mina sidor"), oldest first."""
-    administered = Membership.objects.filter(
-        Organization.approved_q("organization__"), user=user, role=Membership.Role.ADMIN
-    ).values("organization_id")
-    return list(
-        JoinRequest.objects.filter(
-            status=JoinRequest.Status.PENDING,
-            initiative__lead_organization_id__in=administered,
-            initiative__archived_at__isnull=True,
-        )
-        .select_related("initiative", "organization")
-        .order_by("created_at")
-    )
 
 
 def join_request_for_decision(*, initiative: Initiative, public_id) -> JoinRequest | None:

@@ -20,11 +20,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from initiatives import exports, feeds, forms, geo, permissions, selectors, services
+from initiatives import exports, feeds, figures, forms, geo, permissions, selectors, services
 from initiatives.api import open_data_docs
 from initiatives.filters import InitiativeFilter
 from initiatives.similar import similar_initiatives
-from partnership.pagination import CappedCountPaginator
+from partnership.pagination import CappedCountPaginator, KnownCountPaginator
 from partnership.permissions import is_partner
 from partnership.spreadsheets import xlsx_response
 
@@ -36,12 +36,28 @@ PAGE_SIZE = 25
 
 @require_GET
 def initiative_list(request):
+    """Current initiatives by default (``InitiativeFilter(current_by_default=True)``). A
+    resident's unfiltered list shows the home page's kept count (``figures``): the same
+    number, and no count over every row per request."""
     filterset = InitiativeFilter(
-        request.GET, queryset=selectors.initiative_list(user=request.user), user=request.user
+        request.GET,
+        queryset=selectors.initiative_list(user=request.user),
+        user=request.user,
+        current_by_default=True,
     )
-    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _list_paginator(request, filterset).get_page(request.GET.get("page"))
     context = {"filterset": filterset, "page": page, "feed_cap": feeds.LIST_FEED_CAP}
     return render(request, "initiatives/initiative_list.html", context)
+
+
+def _list_paginator(request, filterset: InitiativeFilter) -> CappedCountPaginator:
+    """A resident's unfiltered list counts nothing: its total is the kept public count."""
+    if request.user.is_authenticated or not filterset.is_unfiltered():
+        return CappedCountPaginator(filterset.qs, PAGE_SIZE)
+    counts = figures.public_counts()
+    every = filterset.form.cleaned_data.get("include_ended")
+    count = counts["initiatives" if every else "current_initiatives"]
+    return KnownCountPaginator(filterset.qs, PAGE_SIZE, count=count)
 
 
 @require_GET
@@ -394,6 +410,7 @@ def _list_filterset(request) -> InitiativeFilter:
         request.GET,
         queryset=selectors.initiative_exports(user=request.user),
         user=request.user,
+        current_by_default=True,
     )
 
 
@@ -430,7 +447,10 @@ def initiative_map_data(request):
         except ValueError as error:
             return JsonResponse({"detail": {"bbox": [str(error)]}}, status=400)
     filterset = InitiativeFilter(
-        request.GET, queryset=selectors.initiative_list(user=request.user), user=request.user
+        request.GET,
+        queryset=selectors.initiative_list(user=request.user),
+        user=request.user,
+        current_by_default=True,
     )
     if not filterset.is_valid():
         errors = {field: list(messages) for field, messages in filterset.errors.items()}

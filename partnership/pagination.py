@@ -19,3 +19,12 @@ class CappedCountPaginator(Paginator):
         return min(counted, self.cap)
 
     count_capped = False
+
+
+class KnownCountPaginator(CappedCountPaginator):
+    """A list whose count is already known (a figure kept in the cache, the same number
+    the home page shows): no count query, every page offered."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # the cached_property, filled

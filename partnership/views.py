@@ -1,15 +1,17 @@
 """Pages of the partnership as a whole: home, static pages, health check, error pages."""
 
 import datetime
+import sys
 
 from django.conf import settings
 from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import HttpResponseServerError, JsonResponse
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -19,12 +21,20 @@ from partnership import site
 # Shown on the pages; change them whenever the statement or the notice is reviewed
 # (DIGG asks for the date of the latest assessment on the accessibility statement).
 ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 24)
-PRIVACY_NOTICE_DATE = datetime.date(2026, 11, 24)
+PRIVACY_NOTICE_DATE = datetime.date(2026, 11, 29)
 
 
 @require_GET
 def home(request):
-    return render(request, "partnership/home.html", {"stats": site.home_stats.collect()})
+    """What happens this week, the newest results of "you said, we did", a way to tell
+    about a place, and the numbers — each part from its app (``site``), kept in the cache
+    by the app until a write changes it."""
+    sections = site.home_sections.collect(now=timezone.now())
+    return render(
+        request,
+        "partnership/home.html",
+        {"stats": site.home_stats.collect(), **sections},
+    )
 
 
 @require_GET
@@ -38,7 +48,11 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "partnership/privacy.html", {"notice_date": PRIVACY_NOTICE_DATE})
+    context = {
+        "notice_date": PRIVACY_NOTICE_DATE,
+        "resident_report_retention_days": settings.RESIDENT_REPORT_RETENTION_DAYS,
+    }
+    return render(request, "partnership/privacy.html", context)
 
 
 def set_language(request):
@@ -87,4 +101,12 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that touch the database: the database may be why we are here.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database does not answer (stopped, restarting, unreachable): "not available
+        # right now", not "something broke". The next request reconnects by itself
+        # (CONN_HEALTH_CHECKS); make fault-test measures it (scripts/fault_test.py).
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        patch_cache_control(response, no_store=True)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())

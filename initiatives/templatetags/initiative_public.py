@@ -41,6 +41,26 @@ def map_config() -> dict:
     }
 
 
+# Fields of the list's filter form that are no filter: the order, and "include ended",
+# which has its own control next to the list.
+NOT_COUNTED_AS_FILTERS = ("sort", "include_ended")
+
+
+@register.filter
+def active_filter_count(form) -> int:
+    """How many filters narrow the list (the n of "Filter (n)"): fields with a value in
+    the URL other than empty or their default; sorting is not a filter."""
+    count = 0
+    for name, field in form.fields.items():
+        if name in NOT_COUNTED_AS_FILTERS:
+            continue
+        default = form.get_initial_for_field(field, name)
+        values = [v for v in form.data.getlist(form.add_prefix(name)) if v.strip()]
+        if any(default is None or value != str(default) for value in values):
+            count += 1
+    return count
+
+
 @register.simple_tag
 def initiative_place(initiative) -> dict:
     """The detail page's small map: the initiative's point (if any) and its areas'

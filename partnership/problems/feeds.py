@@ -76,7 +76,7 @@ class PublicProblemsFeed(Feed):
         return f"{item.get_status_display()}: {item.title}"
 
     def item_link(self, item):
-        return absolute(f"{reverse('public_problems')}#problem-{item.public_id}")
+        return absolute(reverse("public_problem", args=[item.public_id]))
 
     def item_guid(self, item):
         return problem_tag(item)

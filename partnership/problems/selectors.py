@@ -28,11 +28,6 @@ from partnership.problems.models import (
 from stakeholders.models import Organization
 
 
-def home_stats() -> dict:
-    """The home page's count of public problems."""
-    return {"public_problems": Problem.objects.public().count()}
-
-
 def account_data(*, user) -> dict:
     """What "download my data" holds about the problems a user recorded, endorsed and
     committed to."""

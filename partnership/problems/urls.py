@@ -5,13 +5,14 @@ without a namespace by the project's ``urls.py``)."""
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from partnership.problems import feeds, open311, views
+from partnership.problems import feeds, from_reports, open311, views
 
 app_name = "problems"
 
 urlpatterns = [
     path("", views.problem_list, name="list"),
     path(_("new/"), views.problem_create, name="create"),
+    path(_("new/from-reports/"), from_reports.problem_from_reports, name="from_reports"),
     path(_("weekly-summary/"), views.problem_digest, name="digest"),
     path(
         _("walks/"),
@@ -57,6 +58,7 @@ urlpatterns = [
 # these under its address) and its Atom feeds, the whole partnership's and one per area.
 public_urlpatterns = [
     path("", views.public_problems, name="public_problems"),
+    path("<uuid:public_id>/", views.public_problem, name="public_problem"),
     path("feed.atom", feeds.PublicProblemsFeed(), name="public_problems_feed"),
     path("<slug:area>/feed.atom", feeds.AreaProblemsFeed(), name="public_problems_area_feed"),
 ]

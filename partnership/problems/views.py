@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership.models import Area, Theme
-from partnership.pagination import CappedCountPaginator
-from partnership.problems import csv_import, forms, permissions, selectors, services
+from partnership.pagination import CappedCountPaginator, KnownCountPaginator
+from partnership.problems import csv_import, forms, permissions, public, selectors, services
 from partnership.problems.filters import ProblemFilter, PublicProblemFilter
 from partnership.problems.models import ProblemDigestSubscription
 from partnership.problems.similar import similar_problems
@@ -308,13 +308,33 @@ def problem_history(request, public_id):
 
 @require_GET
 def public_problems(request):
-    """The "Ni sa, vi gjorde" page: public problems, their status, who is responsible, the public
-    initiatives addressing them and their outcomes; the area, never the exact point."""
-    filterset = PublicProblemFilter(request.GET, queryset=selectors.public_problems())
-    page = CappedCountPaginator(filterset.qs, PROBLEM_PAGE_SIZE).get_page(request.GET.get("page"))
+    """The "Ni sa, vi gjorde" page: public problems by what came of them (``public``: done,
+    under way, nobody yet, closed), their status, who is responsible, the public initiatives
+    addressing them and their outcomes; the area, never the exact point. Unfiltered, its
+    total is the home page's kept count."""
+    filterset = PublicProblemFilter(
+        request.GET, queryset=public.by_progress(selectors.public_problems())
+    )
+    if filterset.is_valid() and not any(filterset.form.cleaned_data.values()):
+        paginator = KnownCountPaginator(
+            filterset.qs, PROBLEM_PAGE_SIZE, count=public.public_count()
+        )
+    else:
+        paginator = CappedCountPaginator(filterset.qs, PROBLEM_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request, "partnership/problem_public.html", {"filterset": filterset, "page": page}
     )
+
+
+@require_GET
+def public_problem(request, public_id):
+    """One public problem's own page: what came of it, who works on it, the public
+    initiatives addressing it; 404 for any problem that is not public."""
+    problem = get_object_or_404(
+        public.by_progress(selectors.public_problems()), public_id=public_id
+    )
+    return render(request, "partnership/problem_public_detail.html", {"problem": problem})
 
 
 @login_required

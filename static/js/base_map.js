@@ -102,5 +102,19 @@
     return map;
   }
 
+  /* Leaflet finds its marker images from its stylesheet's address; with hashed static
+   * names (collectstatic) that guess fails. The images sit next to leaflet.css, under their
+   * own names too (whitenoise serves both). */
+  const leafletCss = document.querySelector('link[rel="stylesheet"][href*="leaflet/leaflet"]');
+  if (leafletCss) {
+    const images = new URL("images/", leafletCss.href).href;
+    L.Icon.Default.mergeOptions({
+      imagePath: "",
+      iconUrl: images + "marker-icon.png",
+      iconRetinaUrl: images + "marker-icon-2x.png",
+      shadowUrl: images + "marker-shadow.png",
+    });
+  }
+
   window.PortalMap = { create };
 })();

@@ -4,8 +4,12 @@
  * the filters that narrow the list narrow the map. While few initiatives match, the server
  * sends them all ("complete") and they are clustered here; with many, it sends clusters
  * counted on a grid and the map asks again for what is in view after each move.
- * Markers and clusters are keyboard reachable (Tab, Enter); the list stays the full
- * alternative. Without tiles (no MAP_TILE_URL, or offline) markers and areas still show.
+ * Initiatives without a point of their own come as one feature per area: the area is drawn
+ * as an outline with a label (a keyboard-reachable marker naming the area and how many
+ * initiatives it holds), never as a pin pretending to be a place.
+ * Markers, labels and clusters are keyboard reachable (Tab, Enter); an opened popup takes
+ * the focus, and Esc (or closing it) gives the focus back to its marker. The list stays the
+ * full alternative. Without tiles (no MAP_TILE_URL, or offline) markers and areas still show.
  *
  * Detail page (#initiative-place-map): the initiative's point and its areas, from the
  * json_script element #initiative-place.
@@ -16,6 +20,11 @@
   "use strict";
 
   if (!window.PortalMap) {
+    // Leaflet did not load (blocked, failed): no empty map box; the list has everything.
+    const section = document.getElementById("map-section");
+    if (section) {
+      section.hidden = true;
+    }
     return;
   }
 
@@ -28,25 +37,98 @@
     }).addTo(map);
   }
 
-  function popupContent(properties, labels) {
-    const box = document.createElement("div");
+  function popupLink(item) {
     const link = document.createElement("a");
-    link.href = properties.url;
-    link.textContent = properties.title;
+    link.href = item.url;
+    link.textContent = item.title;
+    return link;
+  }
+
+  function popupContent(properties) {
+    const box = document.createElement("div");
     const title = document.createElement("p");
     title.className = "map-popup__title";
-    title.appendChild(link);
+    title.appendChild(popupLink(properties));
     box.appendChild(title);
     const facts = document.createElement("p");
     facts.textContent = properties.organization + " · " + properties.status;
     box.appendChild(facts);
-    if (properties.approximate) {
-      const note = document.createElement("p");
-      note.className = "meta";
-      note.textContent = labels.approximate;
-      box.appendChild(note);
-    }
     return box;
+  }
+
+  function areaPopupContent(properties, labels) {
+    const box = document.createElement("div");
+    const title = document.createElement("p");
+    title.className = "map-popup__title";
+    title.textContent = labels.area.replace("{name}", properties.name);
+    box.appendChild(title);
+    const note = document.createElement("p");
+    note.className = "meta";
+    note.textContent = labels.approximate;
+    box.appendChild(note);
+    const list = document.createElement("ul");
+    list.className = "map-popup__list";
+    for (const item of properties.initiatives) {
+      const entry = document.createElement("li");
+      entry.appendChild(popupLink(item));
+      entry.appendChild(document.createTextNode(" (" + item.organization + ")"));
+      list.appendChild(entry);
+    }
+    box.appendChild(list);
+    return box;
+  }
+
+  /* A popup opened from a marker takes the focus (its first link, else the popup itself);
+   * when it closes — Esc, its close button, another click — the focus goes back to the
+   * marker it came from, if it was inside the popup (or lost to the page). */
+  function focusingPopup(marker, content) {
+    marker.bindPopup(content, { closeOnEscapeKey: true, autoPanPadding: [20, 20] });
+    marker.on("popupopen", (event) => {
+      const element = event.popup.getElement();
+      const target = element.querySelector(".leaflet-popup-content a") || element;
+      if (target === element) {
+        element.setAttribute("tabindex", "-1");
+      }
+      if (!element.dataset.escapeCloses) {
+        element.dataset.escapeCloses = "true";
+        element.addEventListener("keydown", (key) => {
+          if (key.key === "Escape") {
+            marker.closePopup();
+          }
+        });
+      }
+      target.focus({ preventScroll: true });
+    });
+    marker.on("popupclose", (event) => {
+      const element = event.popup.getElement();
+      const active = document.activeElement;
+      if (!active || active === document.body || (element && element.contains(active))) {
+        const icon = marker.getElement();
+        if (icon) {
+          icon.focus({ preventScroll: true });
+        }
+      }
+    });
+    return marker;
+  }
+
+  function areaLabel(feature, layer, labels) {
+    const p = feature.properties;
+    const text = p.name + " (" + p.count + ")";
+    const at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+    const icon = L.divIcon({
+      html: "<span></span>",
+      className: "map-area-label",
+      iconSize: null,
+    });
+    const marker = L.marker(at, { icon: icon, keyboard: true, title: text, alt: text });
+    marker.on("add", () => {
+      const element = marker.getElement();
+      element.firstChild.textContent = text;
+      element.setAttribute("role", "button");
+      element.setAttribute("aria-label", labels.area.replace("{name}", text));
+    });
+    return focusingPopup(marker, areaPopupContent(p, labels));
   }
 
   function clusterIcon(count) {
@@ -72,6 +154,7 @@
       status: data.labelStatus,
       more: data.labelMore,
       approximate: data.labelApproximate,
+      area: data.labelArea,
       error: data.labelError,
     };
     const status = document.getElementById("map-status");
@@ -79,11 +162,13 @@
     const map = PortalMap.create(element);
     const markers = L.markerClusterGroup({
       showCoverageOnHover: false,
+      animate: false, // a phone's time goes to the page, not to zoom animations
       iconCreateFunction: (cluster) => clusterIcon(cluster.getChildCount()),
     });
     markers.on("animationend spiderfied", labelClusters);
     map.addLayer(markers);
     const serverClusters = L.layerGroup().addTo(map);
+    const areas = L.layerGroup().addTo(map);
 
     function labelClusters() {
       map.eachLayer((layer) => {
@@ -92,15 +177,6 @@
         }
       });
     }
-
-    fetch(data.areasUrl)
-      .then((response) => (response.ok ? response.json() : null))
-      .then((geojson) => {
-        if (geojson) {
-          showAreas(map, geojson).bringToBack();
-        }
-      })
-      .catch(() => {});
 
     // The page's filters, without its page number.
     const query = new URLSearchParams(window.location.search);
@@ -144,13 +220,27 @@
     function show(collection, first) {
       markers.clearLayers();
       serverClusters.clearLayers();
+      areas.clearLayers();
       complete = Boolean(collection.complete);
       const points = [];
       for (const feature of collection.features) {
+        const p = feature.properties;
+        if (p.area) {
+          const shape = L.geoJSON(feature, {
+            style: AREA_STYLE,
+            pointToLayer: (point, latlng) => L.circleMarker(latlng, AREA_STYLE),
+          });
+          shape.eachLayer((layer) => {
+            areas.addLayer(layer);
+            const label = areaLabel(feature, layer, labels);
+            areas.addLayer(label);
+            points.push(label.getLatLng());
+          });
+          continue;
+        }
         const c = feature.geometry.coordinates;
         const latlng = L.latLng(c[1], c[0]);
         points.push(latlng);
-        const p = feature.properties;
         if (p.cluster) {
           const marker = L.marker(latlng, {
             icon: clusterIcon(p.count),
@@ -162,8 +252,9 @@
           labelCluster(marker, p.count, labels);
         } else {
           markers.addLayer(
-            L.marker(latlng, { alt: p.title, title: p.title, keyboard: true }).bindPopup(
-              popupContent(p, labels)
+            focusingPopup(
+              L.marker(latlng, { alt: p.title, title: p.title, keyboard: true }),
+              popupContent(p)
             )
           );
         }
@@ -171,10 +262,14 @@
       if (collection.clustered) {
         status.textContent = labels.more;
       } else {
-        status.textContent = labels.status.replace("{count}", collection.features.length);
+        const shown = collection.features.reduce(
+          (sum, feature) => sum + (feature.properties.area ? feature.properties.count : 1),
+          0
+        );
+        status.textContent = labels.status.replace("{count}", shown);
       }
       if (first && points.length) {
-        map.fitBounds(L.latLngBounds(points), { maxZoom: 16, padding: [20, 20] });
+        map.fitBounds(L.latLngBounds(points), { maxZoom: 16, padding: [20, 20], animate: false });
       }
       labelClusters();
     }

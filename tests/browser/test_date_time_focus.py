@@ -60,6 +60,7 @@ def _focus_state(page) -> dict:
 
 def test_the_date_field_and_its_calendar_button_show_the_portal_focus(page, live_server):
     page.goto(live_server.url + "/en/initiatives/")
+    page.click("summary.filter-details__summary")  # the filters wait behind "Filter (0)"
     field = page.locator(FIELD)
     assert field.get_attribute("type") == "date"
     field.scroll_into_view_if_needed()

@@ -38,11 +38,13 @@ def test_initiative_filter_url_keeps_only_what_was_chosen(page, live_server, org
     theme = factories.ThemeFactory(name_sv="Belysning", name_en="Lighting")
     factories.InitiativeFactory(lead_organization=organization, themes=[theme])
     page.goto(live_server.url + "/en/initiatives/")
+    page.click("summary.filter-details__summary")  # the filters wait behind "Filter (0)"
     page.select_option("select[name=theme]", str(theme.pk))
-    page.click("form.filters button[type=submit]")
+    page.click("form[data-filter-form] button[type=submit]")
     page.wait_for_url("**/initiatives/?*")
     # The sort order is not empty (its default is "Best match"), so it stays.
     assert _params(page.url) == [("theme", str(theme.pk)), ("sort", "relevance")]
+    page.click("summary.filter-details__summary")  # "Filter (1)"
     assert page.get_by_role("link", name="Clear filters").is_visible()
 
 

@@ -60,10 +60,10 @@ def test_map_filter_and_detail_journey(page, live_server, no_tiles, mapped, csp_
     page.goto(live_server.url + "/en/initiatives/")
     expect(page.locator("#map-section")).to_be_visible()
     expect(page.locator(MARKERS)).to_have_count(4)
-    expect(page.locator(".leaflet-overlay-pane path")).to_have_count(1)  # the area
     expect(page.locator("#map-status")).to_contain_text("4")
     assert page.locator(".card-title").count() == 4
 
+    page.click("summary.filter-details__summary")  # the filters sit behind "Filter (0)"
     page.select_option("#id_theme", str(mapped["homework"].pk))
     page.click("button[type=submit].button >> text=Filter")
     page.wait_for_url(re.compile(r"theme="))
@@ -85,6 +85,13 @@ def test_map_filter_and_detail_journey(page, live_server, no_tiles, mapped, csp_
     page.keyboard.press("Enter")
     link = page.locator(".leaflet-popup-content a")
     expect(link).to_have_text("Läxhjälp på biblioteket")
+    # The popup takes the focus; Esc closes it and gives the focus back to the marker.
+    expect(link).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(marker).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(link).to_be_focused()
     link.click()
     page.wait_for_url(re.compile(r"/en/initiatives/laxhjalp-pa-biblioteket/$"))
     expect(page.locator("h1")).to_have_text("Läxhjälp på biblioteket")
@@ -116,3 +123,38 @@ def test_public_pages_have_no_wcag_violations(live_server, scan, no_tiles, mappe
 
 def test_detail_page_has_no_wcag_violations(live_server, scan, no_tiles, mapped):
     scan(live_server.url + "/insatser/nattvandring-1/")
+
+
+def test_an_area_stands_for_initiatives_without_a_place_and_its_label_opens_by_keyboard(
+    page, live_server, no_tiles, organization
+):
+    area = factories.AreaFactory(
+        name="Vårby allé",
+        latitude=59.265,
+        longitude=17.883,
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[17.86, 59.25], [17.91, 59.25], [17.91, 59.28], [17.86, 59.25]]],
+        },
+    )
+    for title in ("Städdag", "Belysningsvandring"):
+        factories.InitiativeFactory(title=title, lead_organization=organization, areas=[area])
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/en/initiatives/")
+    expect(page.locator(".leaflet-overlay-pane path")).to_have_count(1)  # the outline
+    expect(page.locator(".leaflet-marker-icon:not(.map-area-label)")).to_have_count(0)  # no pin
+    label = page.locator(".map-area-label")
+    expect(label).to_have_count(1)
+    expect(label).to_have_text("Vårby allé (2)")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('map-area-label')"):
+            break
+    else:
+        pytest.fail("Tab never reached the area's label")
+    page.keyboard.press("Enter")
+    links = page.locator(".leaflet-popup-content a")
+    expect(links).to_have_count(2)
+    expect(links.first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(label).to_be_focused()

@@ -10,7 +10,7 @@ import re
 import zoneinfo
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from initiatives import geo
 from initiatives.templatetags.initiative_public import schedule_in_words
@@ -36,7 +36,16 @@ def map_data(client, **params):
 
 
 def titles_on_map(client, **params) -> list[str]:
-    return sorted(f["properties"]["title"] for f in map_data(client, **params)["features"])
+    """The titles on the map: each marker's, and those listed by an area standing for the
+    initiatives without a place of their own."""
+    titles = []
+    for feature in map_data(client, **params)["features"]:
+        properties = feature["properties"]
+        if properties.get("area"):
+            titles += [item["title"] for item in properties["initiatives"]]
+        else:
+            titles.append(properties["title"])
+    return sorted(titles)
 
 
 # --- "Happening now" and "this week" ------------------------------------------------------------
@@ -44,7 +53,12 @@ def titles_on_map(client, **params) -> list[str]:
 
 @pytest.fixture
 def wednesday_evening(monkeypatch):
-    monkeypatch.setattr("initiatives.filters.timezone.localtime", lambda: WEDNESDAY_9PM)
+    real = timezone.localtime
+
+    def localtime(value=None, tz=None):
+        return WEDNESDAY_9PM if value is None else real(value, tz)
+
+    monkeypatch.setattr("initiatives.filters.timezone.localtime", localtime)
 
 
 def _with_slot(title, weekday, start, end, **kwargs):
@@ -111,18 +125,24 @@ def placed(organization):
 def test_map_shows_the_lists_initiatives_with_a_place_and_follows_filters(resident, placed):
     data = map_data(resident)
     assert data["complete"] is True
-    assert sorted(f["properties"]["title"] for f in data["features"]) == [
+    assert sorted(
+        f["properties"]["title"] for f in data["features"] if "title" in f["properties"]
+    ) == [
         "Läxhjälp",
         "Nattvandring",
-        "Städdag",
     ]
     walk = next(f for f in data["features"] if f["properties"]["title"] == "Nattvandring")
     assert walk["geometry"]["coordinates"] == [17.883, 59.265]
     assert walk["properties"]["url"].startswith("/en/initiatives/nattvandring")
     assert walk["properties"]["status"] == "Active"
     assert walk["properties"]["organization"] == "Stiftelsen Testbostäder"
-    cleaning = next(f for f in data["features"] if f["properties"]["title"] == "Städdag")
-    assert cleaning["properties"]["approximate"] is True  # at its area's point
+    # Without a point of its own: shown as its area (here a point, as it has no boundary),
+    # labelled, listing what is there — never a pin of its own pretending to be a place.
+    (area,) = [f for f in data["features"] if f["properties"].get("area")]
+    assert area["properties"]["name"] == "Vårby centrum"
+    assert area["properties"]["count"] == 1
+    assert [i["title"] for i in area["properties"]["initiatives"]] == ["Städdag"]
+    assert area["properties"]["initiatives"][0]["url"].startswith("/en/initiatives/staddag")
     assert titles_on_map(resident, theme=placed["walks"].pk) == ["Nattvandring"]
     assert titles_on_map(resident, q="läxhjälpen") == ["Läxhjälp"]
 
@@ -130,7 +150,7 @@ def test_map_shows_the_lists_initiatives_with_a_place_and_follows_filters(reside
 def test_map_bbox_limits_and_says_it_is_incomplete(resident, placed):
     data = map_data(resident, bbox="17.85,59.25,17.90,59.28")
     assert data["complete"] is False
-    assert sorted(f["properties"]["title"] for f in data["features"]) == ["Nattvandring", "Städdag"]
+    assert titles_on_map(resident, bbox="17.85,59.25,17.90,59.28") == ["Nattvandring", "Städdag"]
 
 
 def test_many_initiatives_become_server_side_clusters(resident, placed, monkeypatch):

@@ -37,7 +37,8 @@ EMPTY_SUBMISSIONS = {
 
 
 def _filter_form(html) -> str:
-    return re.search(r'<form class="filters".*?</form>', html, re.DOTALL).group(0)
+    # (the initiatives' filters sit in a disclosure: class "filters-disclosure")
+    return re.search(r'<form class="filters[^"]*".*?</form>', html, re.DOTALL).group(0)
 
 
 @pytest.mark.parametrize(("url", "who", "params"), LISTS)
@@ -56,7 +57,7 @@ def test_clear_filters_shows_only_when_a_filter_is_set(client, request, url, who
 def test_filter_forms_load_the_script_that_leaves_empty_fields_out(client, member, url):
     client.force_login(member)
     html = client.get(url).text
-    assert re.search(r'<form class="filters" method="get" data-filter-form ', html)
+    assert re.search(r'<form class="filters[^"]*" method="get" data-filter-form ', html)
     assert '<script src="/static/js/filter_form.js" defer></script>' in html
 
 

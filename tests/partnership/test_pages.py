@@ -38,8 +38,8 @@ def main_nav(html: str) -> str:
 @pytest.mark.parametrize(
     ("url", "lang", "heading"),
     [
-        ("/", "sv", "Tillsammans för ett tryggare närområde"),
-        ("/en/", "en", "Together for a safer neighbourhood"),
+        ("/", "sv", "Den här veckan i området"),
+        ("/en/", "en", "This week in the neighbourhood"),
         ("/tillganglighet/", "sv", "Tillgänglighetsredogörelse"),
         ("/en/accessibility/", "en", "Accessibility statement"),
         ("/personuppgifter/", "sv", "Personuppgifter och kakor"),

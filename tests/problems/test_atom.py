@@ -113,7 +113,8 @@ def test_entry_ids_and_links_come_from_site_url_not_the_request_host(resident, p
     entry = entry_titled(feed, "Mörk gångtunnel")
     day = tunnel.created_at.astimezone(dt.UTC).date()  # the day in UTC: the same everywhere
     assert entry.id == f"tag:trygghet.example.se,{day:%Y-%m-%d}:problem:{tunnel.public_id}"
-    assert entry.link == f"{SITE_URL}/ni-sa-vi-gjorde/#problem-{tunnel.public_id}"
+    # Each problem has its own public page.
+    assert entry.link == f"{SITE_URL}/ni-sa-vi-gjorde/{tunnel.public_id}/"
     assert feed.feed.id == f"{SITE_URL}{FEED}"
     assert feed.feed.link == f"{SITE_URL}/ni-sa-vi-gjorde/"
     assert "annan.example.net" not in resident.get(FEED, HTTP_HOST="annan.example.net").text
