@@ -5,7 +5,7 @@ organisations awaiting a decision and the users who hold the coordinator role.""
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from partnership.coordination import views
+from partnership.coordination import import_views, views
 
 app_name = "coordinator"
 
@@ -31,8 +31,41 @@ dashboard_patterns = (
     "dashboard",
 )
 
+# Onboarding a partnership: areas, organisations and initiatives from files (import_views).
+import_patterns = (
+    [
+        path("", import_views.imports, name="index"),
+        path(_("areas/"), import_views.area_import, name="areas"),
+        path(_("areas/<uuid:public_id>/"), import_views.area_preview, name="area_preview"),
+        path(_("areas/<uuid:public_id>/confirm/"), import_views.area_confirm, name="area_confirm"),
+        path(_("organisations/"), import_views.directory_import, name="directory"),
+        path(
+            _("organisations/<uuid:public_id>/"),
+            import_views.directory_preview,
+            name="directory_preview",
+        ),
+        path(
+            _("organisations/<uuid:public_id>/confirm/"),
+            import_views.directory_confirm,
+            name="directory_confirm",
+        ),
+        path(
+            _("template-<slug:sheet>.csv"),
+            import_views.directory_template_csv,
+            name="template_csv",
+        ),
+        path(
+            _("template-<slug:sheet>.xlsx"),
+            import_views.directory_template_xlsx,
+            name="template_xlsx",
+        ),
+    ],
+    "imports",
+)
+
 urlpatterns = [
     path("", include(dashboard_patterns)),
+    path(_("import/"), include(import_patterns)),
     path(
         _("users/"),
         include(
