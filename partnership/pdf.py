@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 # WeasyPrint logs each rendering step at INFO (its own style sheets on import, too): not news
 # in the server's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+# fontTools, which WeasyPrint subsets the fonts with, logs every glyph list at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 from weasyprint import CSS, HTML, URLFetcher  # noqa: E402 -- after quieting its log
 

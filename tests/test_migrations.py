@@ -48,6 +48,10 @@ DUMP = ROOT / "tests" / "data" / "demo_before_app_split.sql.gz"
 # Content types and permissions move with their models (problems.0001 renames them), so none
 # of theirs may go either; an app added since the dump (meetings) brings new ones.
 BOOKKEEPING = ["django_migrations", "django_content_type", "auth_permission"]
+# Derived data a migration may drop because a command computes it again from the kept rows:
+# the overlap snapshot (``manage.py refresh_overlaps``), which coordination 0005 moved into a
+# table of its own per snapshot.
+DERIVED = {"dashboard_overlapsnapshot", "dashboard_overlapsnapshotpair"}
 
 
 def server_params() -> dict:
@@ -197,12 +201,12 @@ def test_demo_database_before_the_app_split_migrates_with_every_row_kept(
     connection = connect(dbname)
     try:
         after = row_counts(connection)
-        missing = sorted(set(before) - set(after))
+        missing = sorted(set(before) - set(after) - DERIVED)
         assert not missing, f"tables gone after migrating: {missing}"
         changed = {
             table: f"{before[table]} -> {after[table]}"
             for table in sorted(before)
-            if table not in BOOKKEEPING and after[table] != before[table]
+            if table not in BOOKKEEPING and table not in DERIVED and after[table] != before[table]
         }
         assert not changed, f"row counts changed by migrating: {changed}"
         lost = {

@@ -1,10 +1,12 @@
 """A coordinator's decision on an overlapping pair of initiatives."""
 
+import uuid
+
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -68,9 +70,11 @@ class OverlapSnapshot(models.Model):
     ``window_starts``), kept so that the dashboard need not find millions of pairs
     on each request at national scale (see ``queries`` and ``services.overlaps_refresh``).
 
-    One row per computation (the newest is used). ``change_mark`` is the newest history
-    event of initiatives, their links and slots at the time: a newer one means the snapshot
-    may be out of date, and the pages say so."""
+    One row per window and computation (the newest is used); its pairs are a table of their
+    own, ``dashboard_overlapsnapshotpair_<id>``, made by the refresh (``queries.snapshot``:
+    computed once, copied, then indexed; dropped as a whole when replaced). ``change_mark``
+    is the newest history event of initiatives, their links and slots at the time: a newer
+    one means the snapshot may be out of date, and the pages say so."""
 
     # The window the pairs are live in: from today on (the pages' default) or the current
     # year (the report's default). An open end is ``None``.
@@ -93,51 +97,34 @@ class OverlapSnapshot(models.Model):
         return f"{self.pairs} pairs, {self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class OverlapSnapshotPair(models.Model):
-    """One overlapping pair of the current snapshot: the ``overlapping`` row of the overlap
-    query (ids in canonical order, tags = theme ids and negated target-group ids)."""
+# imports: the draft of an onboarding import (partnership/coordination/imports/).
+class ImportDraft(models.Model):
+    """An uploaded file between its preview and the coordinator's confirmation.
 
-    # No database constraint and no index of its own: a refresh inserts a million rows at
-    # national scale, each of which would queue a deferred foreign-key check (run at commit)
-    # and update a fifth index. The refresh deletes the pairs of the snapshots it replaces
-    # itself (``services.overlaps_refresh``); the indexes below all start with the snapshot.
-    snapshot = models.ForeignKey(
-        OverlapSnapshot,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
+    Kept in the database, so the preview and the confirmation may reach different workers or
+    machines; only its uploader reads it, and it expires (``IMPORT_DRAFT_VALIDITY``): older
+    drafts are refused and deleted with the next upload. ``files`` holds each uploaded file
+    (name, base64 content) — the confirmation reads and checks them again against the
+    database as it is then — ``options`` what the coordinator chose on the upload form, and
+    ``preview`` what the preview page shows."""
+
+    class Kind(models.TextChoices):
+        AREAS = "areas", _("Areas")
+        DIRECTORY = "directory", _("Organisations and initiatives")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    a = models.BigIntegerField()
-    b = models.BigIntegerField()
-    tags = ArrayField(models.BigIntegerField())
-    theme_count = models.PositiveIntegerField()
-    group_count = models.PositiveIntegerField()
-    by_area = models.BooleanField()
-    same_area = models.BooleanField()
-    distance = models.FloatField(null=True)
-    coincide = models.BooleanField()
-    # When the newer of the two initiatives was registered ("new since the last meeting").
-    registered_at = models.DateTimeField(null=True)
-    # 1 low, 2 medium, 3 high (``queries.overlaps``).
-    strength = models.PositiveIntegerField()
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    files = models.JSONField(default=dict)
+    options = models.JSONField(default=dict)
+    preview = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["snapshot", "a", "b"], name="overlap_snapshot_pair_idx"),
-            # Strongest first, the way the page lists them (newest first within a strength).
-            models.Index(
-                "snapshot",
-                F("strength").desc(),
-                F("registered_at").desc(),
-                "a",
-                "b",
-                name="overlap_snapshot_rank_idx",
-            ),
-            models.Index(
-                "snapshot", F("registered_at").desc(), "a", "b", name="overlap_snapshot_new_idx"
-            ),
-        ]
+        indexes = [models.Index(fields=["expires_at"], name="import_draft_expires_idx")]
 
     def __str__(self) -> str:
-        return f"{self.a}–{self.b}"
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

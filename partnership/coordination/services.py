@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from partnership.coordination import queries
 from partnership.coordination.models import OverlapDecision, OverlapSnapshot
+from partnership.coordination.queries import snapshot
 
 
 @transaction.atomic
@@ -69,43 +70,37 @@ _REFRESH_LOCK = 0x0FE7_1A95  # pg_advisory_xact_lock key: "overlaps refresh"
 def overlaps_refresh() -> list[OverlapSnapshot]:
     """Recompute every overlapping pair for the default windows (live from today on; the
     current year, the report's) and make them the snapshots the dashboard reads. At national
-    scale finding the pairs takes seconds (millions of pairs among 100,000 initiatives), too
-    long for each request; a worker runs this on a schedule and when a coordinator asks
-    (``manage.py refresh_overlaps``, README). The new snapshots replace the old ones in one
-    transaction, so readers never see a half-made one; one refresh runs at a time.
-    Decisions are not part of them: pages apply decisions (and their "changed since"
-    check) when they read."""
+    scale finding the pairs takes seconds (hundreds of thousands of pairs among 100,000
+    initiatives), too long for each request; a worker runs this on a schedule and when a
+    coordinator asks (``manage.py refresh_overlaps``, README). Both windows are computed in
+    one statement, each into a table of its own (``queries.snapshot``); the new snapshots
+    replace the old ones in one transaction, so readers never see a half-made one; one
+    refresh runs at a time. Decisions are not part of them: pages apply decisions (and their
+    "changed since" check) when they read."""
     today = timezone.localdate()
-    snapshots = []
     with transaction.atomic():
         with connection.cursor() as cursor:
             # One refresh at a time (cron and a coordinator's button may meet).
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REFRESH_LOCK])
+            # Tables of snapshots an earlier refresh replaced: no page reads them any more.
+            snapshot.drop_replaced(
+                cursor, list(OverlapSnapshot.objects.values_list("pk", flat=True))
+            )
         mark = queries.change_mark()
-        for starts, ends in queries.snapshot_windows(today):
-            started = time.monotonic()
-            snapshot = OverlapSnapshot.objects.create(
-                window_starts=starts, window_ends=ends, change_mark=mark
-            )
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '128MB'")
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute(queries.SNAPSHOT_FILL, queries.snapshot_fill_params(snapshot))
-                snapshot.pairs = cursor.rowcount
-            snapshot.new_by_day = queries.snapshot_new_by_day(snapshot)
-            snapshot.seconds = round(time.monotonic() - started, 2)
-            snapshot.save(update_fields=["pairs", "seconds", "new_by_day"])
-            snapshots.append(snapshot)
-        # Readers keep seeing the old snapshots until this commits (MVCC).
-        keep = [snapshot.pk for snapshot in snapshots]
-        with connection.cursor() as cursor:  # millions of rows: no ORM collector
-            cursor.execute(
-                "DELETE FROM dashboard_overlapsnapshotpair WHERE NOT snapshot_id = ANY(%s)",
-                [keep],
-            )
-        OverlapSnapshot.objects.exclude(pk__in=keep).delete()
+        started = time.monotonic()
+        snapshots = [
+            OverlapSnapshot.objects.create(window_starts=starts, window_ends=ends, change_mark=mark)
+            for starts, ends in queries.snapshot_windows(today)
+        ]
         with connection.cursor() as cursor:
-            # A million new rows: fresh statistics, or the pages' plans go wrong until
-            # autovacuum gets to the table.
-            cursor.execute("ANALYZE dashboard_overlapsnapshotpair")
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL jit = off")
+            snapshot.fill(cursor, snapshots, queries.SNAPSHOT_FILL)
+        seconds = round(time.monotonic() - started, 2)
+        for new in snapshots:
+            new.seconds = seconds
+            new.save(update_fields=["pairs", "seconds", "new_by_day"])
+        # Readers keep seeing the old snapshots until this commits (MVCC); their tables stay
+        # until the next refresh, for a page that read an old snapshot's row just before.
+        OverlapSnapshot.objects.exclude(pk__in=[new.pk for new in snapshots]).delete()
     return snapshots

@@ -88,6 +88,27 @@ class MeetingForm(PortalFormMixin, forms.Form):
         }
 
 
+class HistoryFilterForm(PortalFormMixin, forms.Form):
+    """The meeting history's filters: a kind of meeting, a year (of those with meetings)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of meeting"),
+        required=False,
+        choices=[("", _("All kinds")), *Meeting.Kind.choices],
+    )
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data=None, *, years: list[int], **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]
+
+    def filters(self) -> dict:
+        """The valid filters (an invalid one is shown next to its field and not applied)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {"kind": cleaned.get("kind") or None, "year": cleaned.get("year")}
+
+
 class AgendaItemForm(PortalFormMixin, forms.Form):
     """An item the coordinator adds to the agenda."""
 

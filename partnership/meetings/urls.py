@@ -10,6 +10,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path(_("new/"), views.meeting_create, name="create"),
+    path(_("history/"), views.meeting_history, name="history"),
     path(_("decisions/<int:decision_id>/done/"), views.decision_done, name="decision_done"),
     path(
         "<uuid:public_id>/",

@@ -52,6 +52,23 @@ def meeting_list(request):
     return render(request, "meetings/meeting_list.html", context)
 
 
+@login_required
+@require_GET
+def meeting_history(request):
+    """Meetings held, of a kind and in a year, each with its minutes and its decisions as
+    they stand now (done or open), the decisions carried over to it, and its PDF."""
+    if not is_coordinator(request.user) and not selectors.meetings_for(user=request.user).exists():
+        raise Http404  # as the list: a partner never invited learns nothing
+    form = forms.HistoryFilterForm(
+        request.GET or None, years=selectors.history_years(user=request.user)
+    )
+    meetings = selectors.meeting_history(user=request.user, **form.filters())
+    page = Paginator(meetings, selectors.HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page}
+    status = 400 if form.errors else 200
+    return render(request, "meetings/meeting_history.html", context, status=status)
+
+
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
@@ -104,6 +121,7 @@ def _render_detail(request, meeting, *, item_form=None, status=200):
         "can_edit": editable,
         "can_approve": permissions.can_approve_minutes(request.user, meeting),
         "item_form": item_form or (forms.AgendaItemForm() if editable else None),
+        "look_back_days": selectors.MAX_LOOK_BACK_DAYS,
     }
     return render(request, "meetings/meeting_detail.html", context, status=status)
 

@@ -61,5 +61,5 @@ def test_the_refresh_command_and_its_post_only_page(coordinator_client, place, t
     make(factories.OrganizationFactory(), [centre], [theme])
     out = io.StringIO()
     call_command("refresh_overlaps", stdout=out)
-    assert out.getvalue().count(": 1 overlapping pairs in") == 2  # from today; this year
+    assert out.getvalue().count(": 1 overlapping pairs.") == 2  # from today; this year
     assert coordinator_client.get(en("coordinator:dashboard:overlaps_refresh")).status_code == 405

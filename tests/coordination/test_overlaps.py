@@ -124,14 +124,45 @@ def test_disjoint_future_periods_do_not_overlap(place, theme):
     assert pairs() == {}
 
 
-def test_nested_areas_overlap(place, theme):
+def test_nested_areas_overlap_when_they_also_meet_the_same_people_or_hours(place, theme):
+    """A district-wide night walk and one in a part of it overlap when they are for the same
+    people or on the same evenings."""
     district, centre, elsewhere = place
-    a = make(factories.OrganizationFactory(), [district], [theme])
-    b = make(factories.OrganizationFactory(), [centre], [theme])
-    make(factories.OrganizationFactory(), [elsewhere], [theme])
+    youth = factories.TargetGroupFactory(name_sv="Unga 13–17 år", name_en="Young people 13–17")
+    a = make(factories.OrganizationFactory(), [district], [theme], [youth])
+    b = make(factories.OrganizationFactory(), [centre], [theme], [youth])
+    make(factories.OrganizationFactory(), [elsewhere], [theme], [youth])
     found = pairs()
     assert list(found) == [key(a, b)]
-    assert found[key(a, b)].nested
+    assert found[key(a, b)].nested and found[key(a, b)].strength == MEDIUM
+    with translation.override("sv"):
+        assert found[key(a, b)].reason == (
+            "Båda arbetar med nattvandring i Vårby gård centrum, inom Vårby gård, för unga 13–17 år"
+        )
+
+    a.target_groups.clear()  # other people, other hours: two levels of the same work
+    assert pairs() == {}
+
+    for initiative in (a, b):  # the same Friday evenings
+        factories.ScheduleSlotFactory(
+            initiative=initiative, weekday=5, starts_at=dt.time(21), ends_at=dt.time(23, 59)
+        )
+    found = pairs()
+    assert list(found) == [key(a, b)]
+    assert found[key(a, b)].coincide and found[key(a, b)].strength == MEDIUM
+
+
+def test_nested_areas_with_only_a_theme_in_common_are_not_an_overlap(place, theme):
+    """The municipality's district-wide lighting survey and a housing company's new lamps
+    in one yard share the theme and a place one level apart, nothing else: at national
+    scale every district-wide initiative would otherwise pair with every local one under it."""
+    district, centre, _ = place
+    make(factories.OrganizationFactory(), [district], [theme])
+    make(factories.OrganizationFactory(), [centre], [theme])
+    assert pairs() == {}
+    # In the same area the theme alone is enough.
+    a = make(factories.OrganizationFactory(), [centre], [theme])
+    assert len(pairs()) == 1 and a.pk in next(iter(pairs()))
 
 
 def test_a_shared_target_group_alone_is_not_an_overlap(place):
@@ -488,11 +519,13 @@ def test_csv_has_every_pair(coordinator_client, place, theme):
 def test_a_district_wide_initiative_does_not_chain_everything_into_one_cluster(place, theme):
     district, centre, _ = place
     north = factories.AreaFactory(name="Vårby gård norra", parent=district)
-    make(factories.OrganizationFactory(), [district], [theme], title="Hela stadsdelen")
-    here = [make(factories.OrganizationFactory(), [centre], [theme]) for _ in range(3)]
-    make(factories.OrganizationFactory(), [north], [theme], title="I norr")
+    youth = factories.TargetGroupFactory()
+    whole = make(factories.OrganizationFactory(), [district], [theme], [youth], title="Hela")
+    here = [make(factories.OrganizationFactory(), [centre], [theme], [youth]) for _ in range(3)]
+    make(factories.OrganizationFactory(), [north], [theme], [youth], title="I norr")
 
     result = queries.overlaps(queries.Scope())
+    assert sum(whole in (p.a, p.b) for p in result.page.object_list) == 4
 
     # The district-wide one overlaps all four (nested areas), but the only cluster is the
     # three in the same area with the same theme.

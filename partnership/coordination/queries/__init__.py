@@ -9,20 +9,25 @@ The definitions below are also explained on each page ("Why is this listed?").
 archived, and the period (``Initiative.period``; an open end is ongoing) intersects the window.
 
 **Overlap**: two live initiatives whose lead organisations differ, whose periods intersect,
-that share a **theme** (the same kind of work) and that are in the same or nested areas
-(one's area equals, contains or lies within one of the other's) *or* whose points lie within
-:data:`NEAR_METRES` of each other — the theme and the place hold together. A shared target
-group or coinciding weekly times never make a pair on their own (football for girls and
-homework help share young people, not work). Candidate pairs are found by equality joins: on
-(area, theme) with one side's areas expanded to their ancestors (a recursive CTE over the
-area tree), and on (grid cell, theme) for points, the grid being cells of at least 300 m so
-that close points are in the same or a neighbouring cell, then checked with an
-equirectangular distance (exact enough below 1 km). The shared target groups are then looked
-up for the pairs found. Schedules coincide when the weekly slots, as ``int4multirange`` of
-minutes of the week, intersect (same weekday, intersecting hours).
+that share a **theme** (the same kind of work) and that are in the same area *or* whose
+points lie within :data:`NEAR_METRES` of each other — the theme and the place hold together.
+In **nested** areas (one's area contains one of the other's) they also need a shared target
+group or coinciding weekly times: a district-wide night walk and one in a yard of the
+district are the same work at two levels, and compete only when they meet the same people
+or at the same hours (otherwise every district-wide initiative would pair with every local
+one under it: 1.8 million pairs among 100,000 initiatives, 820,000 with this rule). A shared
+target group or coinciding weekly times never make a pair on their own (football for girls
+and homework help share young people, not work). Candidate pairs are found by equality
+joins: on (area, theme) with one side's areas expanded to their ancestors (a recursive CTE
+over the area tree), and on (grid cell, theme) for points, the grid being cells of at least
+300 m so that close points are in the same or a neighbouring cell, then checked with an
+equirectangular distance (exact enough below 1 km); one grouping by pair follows. Schedules
+coincide when the weekly slots, as ``int4multirange`` of minutes of the week, intersect
+(same weekday, intersecting hours).
 
 **Strength** (shown as low / medium / high): a shared theme in the same place is *low*; a
-shared target group *or* coinciding weekly times make it *medium*; both make it *high*.
+shared target group *or* coinciding weekly times make it *medium*; both make it *high* (so a
+pair in nested areas is at least medium).
 Within a strength the newest pair (the later registration of the two) comes first. A pair is
 **new since** a day when the newer of its two initiatives was registered on or after it.
 
@@ -93,7 +98,6 @@ from partnership.coordination.queries.snapshot import (
     SnapshotState,
     change_mark,
     snapshot_fill_params,
-    snapshot_new_by_day,
     snapshot_windows,
 )
 
@@ -135,7 +139,6 @@ __all__ = [
     "pair_fingerprint",
     "report",
     "snapshot_fill_params",
-    "snapshot_new_by_day",
     "snapshot_windows",
     "stale_initiatives",
     "started_initiatives",

@@ -37,13 +37,31 @@ _IN_AREAS = """
         SELECT 1 FROM initiatives_initiative_areas s
         WHERE s.initiative_id = i.id AND s.area_id = ANY(%(areas)s::bigint[])))"""
 
+# ``w1`` and ``w2``: whether the initiative is live in each of the two windows a refresh
+# computes at once (``SNAPSHOT_FILL``); a page's own computation gives its window twice.
 _LIVE = f"""
     live AS MATERIALIZED (
         SELECT i.id, i.lead_organization_id AS org_id, i.period, i.created_at AS registered_at,
-               i.latitude AS lat, i.longitude AS lon, {_IN_AREAS} AS in_scope
+               i.latitude AS lat, i.longitude AS lon, {_IN_AREAS} AS in_scope,
+               i.period && daterange(%(w1_starts)s::date, %(w1_ends)s::date, '[]') AS w1,
+               i.period && daterange(%(w2_starts)s::date, %(w2_ends)s::date, '[]') AS w2
         FROM initiatives_initiative i
         WHERE {LIVE_CONDITION}
     )"""
+
+
+def windows(params: dict, second: tuple | None = None) -> dict:
+    """``params`` with the two windows ``_LIVE`` marks: the scope's own, and ``second``
+    (by default the same again)."""
+    first = (params["starts"], params["ends"])
+    w2_starts, w2_ends = second or first
+    return {
+        **params,
+        "w1_starts": first[0],
+        "w1_ends": first[1],
+        "w2_starts": w2_starts,
+        "w2_ends": w2_ends,
+    }
 
 
 def _distance(x: str, y: str) -> str:
@@ -94,6 +112,12 @@ def _listed(hint: str, strength: str) -> str:
     )"""
 
 
+# The target groups two initiatives (rows ``x`` and ``y``) share, negated; looked into only
+# when they share one.
+_SHARED = """CASE WHEN x.groups && y.groups THEN ARRAY(
+                   SELECT -g FROM unnest(x.groups) AS g WHERE g = ANY(y.groups) ORDER BY g)
+               ELSE '{}'::bigint[] END"""
+
 # Every overlapping pair in the scope, computed now, as the CTE ``overlapping``.
 _OVERLAPPING = f"""
     WITH RECURSIVE {UP},
@@ -103,13 +127,20 @@ _OVERLAPPING = f"""
         FROM initiatives_scheduleslot s JOIN live l ON l.id = s.initiative_id
         GROUP BY s.initiative_id
     ),
+    grouped AS MATERIALIZED (
+        SELECT g.initiative_id AS id,
+               array_agg(g.targetgroup_id ORDER BY g.targetgroup_id) AS groups
+        FROM initiatives_initiative_target_groups g JOIN live l ON l.id = g.initiative_id
+        GROUP BY g.initiative_id
+    ),
     -- Every live initiative's attributes travel with its rows (one per theme: only a shared
     -- theme makes a pair), so that the pairs need no join back to the initiatives.
     tags AS MATERIALIZED (
-        SELECT l.*, w.week, t.theme_id AS tag
+        SELECT l.*, w.week, g.groups, t.theme_id AS tag
         FROM live l
         JOIN initiatives_initiative_themes t ON t.initiative_id = l.id
         LEFT JOIN weeks w ON w.id = l.id
+        LEFT JOIN grouped g ON g.id = l.id
     ),
     placed AS MATERIALIZED (
         SELECT tg.*, ia.area_id
@@ -136,20 +167,26 @@ _OVERLAPPING = f"""
         SELECT x.id AS a, y.id AS b, x.tag, true AS by_area, x.area_id = y.area_id AS same_area,
                x.in_scope OR y.in_scope AS in_scope, {_distance("x", "y")} AS distance,
                coalesce(x.week && y.week, false) AS coincide,
-               greatest(x.registered_at, y.registered_at) AS registered_at
+               greatest(x.registered_at, y.registered_at) AS registered_at,
+               x.w1 AND y.w1 AS w1, x.w2 AND y.w2 AS w2, {_SHARED} AS shared
         FROM placed x
         JOIN placed y ON y.area_id = x.area_id AND y.tag = x.tag
         WHERE x.id < y.id AND x.org_id <> y.org_id AND x.period && y.period
         UNION ALL
-        -- y lies in an area below x's
+        -- y lies in an area below x's: the same work at two levels (a district-wide night
+        -- walk and one in a yard of it) is a pair only when they also meet the same people
+        -- or at the same hours.
         SELECT x.id, y.id, x.tag, true, false, x.in_scope OR y.in_scope, {_distance("x", "y")},
-               coalesce(x.week && y.week, false), greatest(x.registered_at, y.registered_at)
+               coalesce(x.week && y.week, false), greatest(x.registered_at, y.registered_at),
+               x.w1 AND y.w1, x.w2 AND y.w2, {_SHARED}
         FROM placed_below x
         JOIN placed y ON y.area_id = x.below_id AND y.tag = x.tag
         WHERE x.id <> y.id AND x.org_id <> y.org_id AND x.period && y.period
+          AND (x.groups && y.groups OR x.week && y.week)
         UNION ALL
         SELECT x.id, y.id, x.tag, false, false, x.in_scope OR y.in_scope, {_distance("x", "y")},
-               coalesce(x.week && y.week, false), greatest(x.registered_at, y.registered_at)
+               coalesce(x.week && y.week, false), greatest(x.registered_at, y.registered_at),
+               x.w1 AND y.w1, x.w2 AND y.w2, {_SHARED}
         FROM pointed x
         CROSS JOIN generate_series(-1, 1) AS oy(d)
         CROSS JOIN generate_series(-1, 1) AS ox(d)
@@ -157,71 +194,62 @@ _OVERLAPPING = f"""
         WHERE x.id < y.id AND x.org_id <> y.org_id AND x.period && y.period
           AND {_distance("x", "y")} <= {NEAR_METRES}
     ),
-    -- Two groupings without DISTINCT aggregates (which would sort every group).
-    pair_tags AS (
-        SELECT LEAST(a, b) AS a, GREATEST(a, b) AS b, tag,
-               bool_or(by_area) AS by_area, bool_or(same_area) AS same_area,
-               bool_or(in_scope) AS in_scope, min(distance) AS distance,
-               bool_or(coincide) AS coincide, max(registered_at) AS registered_at
-        FROM candidates GROUP BY 1, 2, 3
-    ),
+    -- One grouping by pair (a pair found through two areas or by its points too has more
+    -- than one row: only those have their themes made distinct). The shared target groups
+    -- (negated, to travel in one array with the themes) are the same on every row of a pair.
     themed AS (
-        SELECT a, b, array_agg(tag ORDER BY tag) AS themes, count(*) AS theme_count,
-               bool_or(by_area) AS by_area, bool_or(same_area) AS same_area,
+        SELECT LEAST(a, b) AS a, GREATEST(a, b) AS b, array_agg(tag ORDER BY tag) AS themes,
+               count(*) AS found, bool_or(by_area) AS by_area, bool_or(same_area) AS same_area,
                min(distance) AS distance, bool_or(coincide) AS coincide,
-               max(registered_at) AS registered_at
-        FROM pair_tags
-        GROUP BY a, b
+               max(registered_at) AS registered_at, bool_or(w1) AS w1, bool_or(w2) AS w2,
+               max(shared) AS shared
+        FROM candidates
+        GROUP BY 1, 2
         HAVING bool_or(in_scope)
            AND (%(theme)s::bigint IS NULL OR bool_or(tag = %(theme)s::bigint))
     ),
-    -- Target groups only raise the strength of a pair a theme made: looked up for the pairs.
-    grouped AS MATERIALIZED (
-        SELECT g.initiative_id AS id, array_agg(g.targetgroup_id) AS groups
-        FROM initiatives_initiative_target_groups g JOIN live l ON l.id = g.initiative_id
-        GROUP BY g.initiative_id
-    ),
     overlapping AS (
-        SELECT o.a, o.b, o.themes || shared.groups AS tags, o.theme_count,
-               cardinality(shared.groups) AS group_count, o.by_area, o.same_area, o.distance,
-               o.coincide, o.registered_at
+        SELECT o.a, o.b, t.ids || o.shared AS tags, cardinality(t.ids) AS theme_count,
+               cardinality(o.shared) AS group_count, o.by_area, o.same_area, o.distance,
+               o.coincide, o.registered_at, o.w1, o.w2
         FROM themed o
-        LEFT JOIN grouped ga ON ga.id = o.a
-        LEFT JOIN grouped gb ON gb.id = o.b
         CROSS JOIN LATERAL (
-            SELECT coalesce(array_agg(-g ORDER BY g), '{{}}'::bigint[]) AS groups
-            FROM unnest(ga.groups) AS g WHERE g = ANY(gb.groups)
-        ) AS shared
+            SELECT CASE WHEN o.found = 1 THEN o.themes
+                        ELSE ARRAY(SELECT DISTINCT t FROM unnest(o.themes) AS t ORDER BY t)
+                   END AS ids
+        ) AS t
     )"""
 
 _OVERLAPS = f"""{_OVERLAPPING},
     {_listed("", _STRENGTH)}"""
 
-# The same pairs as computed by the last refresh.
-_SNAPSHOT_OVERLAPS = f"""
-    WITH {snapshot.SNAPSHOT_PAIRS},
+
+def _snapshot_overlaps(name: str, *, by_area: bool) -> str:
+    """The same pairs as computed by the last refresh, from its table ``name``."""
+    return f"""
+    WITH {snapshot.snapshot_pairs(name, by_area=by_area)},
     {_listed("NOT MATERIALIZED", "o.snap_strength")}"""
 
-# Every overlapping pair for a snapshot's window, into the snapshot
-# (``snapshot.snapshot_fill_params``).
-SNAPSHOT_FILL = f"""{_OVERLAPPING}
-    INSERT INTO dashboard_overlapsnapshotpair
-        (snapshot_id, a, b, tags, theme_count, group_count, by_area, same_area, distance,
-         coincide, registered_at, strength)
-    SELECT %(snapshot)s, a, b, tags, theme_count, group_count, by_area, same_area, distance,
-           coincide, registered_at, {_STRENGTH}
+
+# Every overlapping pair live in either of a refresh's two windows, computed once, into a
+# temporary table (``snapshot.fill``): each window's snapshot table is then copied from it.
+SNAPSHOT_FILL = f"""
+    CREATE TEMPORARY TABLE {snapshot.FILL_TABLE} AS {_OVERLAPPING}
+    SELECT a, b, tags, theme_count, group_count, by_area, same_area, distance, coincide,
+           registered_at, {_STRENGTH} AS strength, w1, w2
     FROM overlapping o"""
 
 
 def _overlap_source(scope: Scope, since=None) -> tuple[str, dict, snapshot.SnapshotState]:
     """The overlap CTEs and parameters for the scope: the snapshot of the scope's window
     when there is one, else computed now."""
-    params = {**scope_params(scope), "since": since}
+    params = windows({**scope_params(scope), "since": since})
     # Through the module, so that tests can refresh the snapshot right before it is read.
     state = snapshot.for_scope(scope)
     if state.snapshot is None:
         return _OVERLAPS, params, state
-    return _SNAPSHOT_OVERLAPS, {**params, "snapshot": state.snapshot.pk}, state
+    name = snapshot.table(state.snapshot)
+    return _snapshot_overlaps(name, by_area=scope.area is not None), params, state
 
 
 _OVERLAP_COLUMNS = [
@@ -400,8 +428,9 @@ class OverlapResult:
 
 # Read from the whole snapshot (no area, theme or "since" filter) the totals need no scan of
 # its million pairs: every pair is open but the decided ones, found from the few decisions.
-_SNAPSHOT_DECIDED = f"""
-    WITH {snapshot.SNAPSHOT_PAIRS},
+def _snapshot_decided(name: str) -> str:
+    return f"""
+    WITH {snapshot.snapshot_pairs(name, by_area=False)},
     listed AS (
         SELECT o.*, o.snap_strength AS strength, d.id AS decision_id, true AS decided
         FROM dashboard_overlapdecision d
@@ -410,33 +439,34 @@ _SNAPSHOT_DECIDED = f"""
     )"""
 
 
-def _whole_snapshot(scope: Scope, since, state: snapshot.SnapshotState) -> bool:
-    return state.snapshot is not None and scope.area is None and scope.theme is None and not since
+def _whole_snapshot(scope: Scope, state: snapshot.SnapshotState) -> bool:
+    return state.snapshot is not None and scope.area is None and scope.theme is None
 
 
 def _snapshot_totals(params: dict, state: snapshot.SnapshotState, new_since=None) -> tuple:
-    """(open, decided, open and new since ``new_since``) of the whole snapshot, from the
-    snapshot's pair count, its pairs per day and the decisions; one statement."""
+    """(open, decided, open and new since ``new_since``, decided and new since) of the whole
+    snapshot, from the snapshot's pair count, its pairs per day (or its index of
+    registrations) and the decisions; one statement."""
     counted = snapshot.new_since(state.snapshot, new_since) if new_since else 0
-    sql = f"""{_SNAPSHOT_DECIDED}
+    sql = f"""{_snapshot_decided(snapshot.table(state.snapshot))}
         SELECT CASE WHEN %(counted)s::int IS NULL THEN
-                   (SELECT count(*) FROM dashboard_overlapsnapshotpair n
-                    WHERE n.snapshot_id = %(snapshot)s AND n.registered_at >= %(new_since)s)
+                   (SELECT count(*) FROM {snapshot.table(state.snapshot)} n
+                    WHERE n.registered_at >= %(new_since)s)
                END,
                count(*), count(*) FILTER (WHERE registered_at >= %(new_since)s)
         FROM listed"""
     params = {**params, "new_since": new_since, "counted": counted}
     new_all, decided, new_decided = execute(sql, params)[0]
     new_all = counted if counted is not None else new_all
-    return state.snapshot.pairs - decided, decided, new_all - new_decided
+    return state.snapshot.pairs - decided, decided, new_all - new_decided, new_decided
 
 
 def overlap_counts(scope: Scope, *, new_since=None) -> tuple[int, int, int]:
     """(open pairs, decided pairs, open pairs with an initiative registered since
     ``new_since``) in the scope."""
     source, params, state = _overlap_source(scope)
-    if _whole_snapshot(scope, None, state):
-        return _snapshot_totals(params, state, new_since)
+    if _whole_snapshot(scope, state):
+        return _snapshot_totals(params, state, new_since)[:3]
     sql = f"""{source}
         SELECT count(*) FILTER (WHERE NOT decided), count(*) FILTER (WHERE decided),
                count(*) FILTER (WHERE NOT decided AND registered_at >= %(new_since)s)
@@ -463,14 +493,18 @@ def overlaps(
     params = {**params, "decided": decided, "limit": per_page}
     params["offset"] = (number - 1) * per_page
     order = SORTS.get(sort, SORTS["strength"])
-    if _whole_snapshot(scope, since, state):
-        open_total, decided_total, _new = _snapshot_totals(params, state)
+    if _whole_snapshot(scope, state):
+        totals = _snapshot_totals(params, state, since)
+        open_total, decided_total = totals[2:] if since else totals[:2]
         # The decided page starts from the decisions; the open one walks the snapshot's
-        # index in the page's order and stops after a page.
-        source = _SNAPSHOT_DECIDED if decided else source
+        # index in the page's order (or, since a day, its index of registrations) and stops
+        # after a page.
+        if decided:
+            source = _snapshot_decided(snapshot.table(state.snapshot))
         sql = f"""{source}
             SELECT {", ".join(_OVERLAP_COLUMNS)}, NULL, NULL FROM listed
             WHERE decided = %(decided)s
+              AND (%(since)s::timestamptz IS NULL OR registered_at >= %(since)s::timestamptz)
             ORDER BY {order}
             LIMIT %(limit)s OFFSET %(offset)s"""
         rows = execute(sql, params) or [(None,)]
@@ -608,7 +642,7 @@ def overlapping_among(initiative_ids) -> set[tuple[int, int]]:
         return set()
     sql = f"""{_OVERLAPS}
         SELECT a, b FROM listed"""
-    rows = execute(sql, {**scope_params(Scope()), "since": None, "only": ids})
+    rows = execute(sql, windows({**scope_params(Scope()), "since": None, "only": ids}))
     return {(a, b) for a, b in rows}
 
 
@@ -618,6 +652,8 @@ def overlap_pair(a_id: int, b_id: int) -> OverlapPair | None:
     sql = f"""{_OVERLAPS}
         SELECT {", ".join(_OVERLAP_COLUMNS)} FROM listed WHERE a = %(a)s AND b = %(b)s"""
     # Computed now for just these two (fast at any scale), never from the snapshot.
-    params = {**scope_params(Scope()), "since": None, "a": a_id, "b": b_id, "only": [a_id, b_id]}
+    params = windows(
+        {**scope_params(Scope()), "since": None, "a": a_id, "b": b_id, "only": [a_id, b_id]}
+    )
     rows = execute(sql, params)
     return _pairs_from_rows(rows)[0] if rows else None

@@ -22,10 +22,9 @@ class Command(BaseCommand):
             overlaps_refresh_task.enqueue()
             self.stdout.write("Queued for the task worker.")
             return
-        for snapshot in overlaps_refresh():
+        snapshots = overlaps_refresh()
+        for snapshot in snapshots:
             window = f"{snapshot.window_starts} – {snapshot.window_ends or ''}"
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"{window}: {snapshot.pairs} overlapping pairs in {snapshot.seconds} s."
-                )
-            )
+            self.stdout.write(self.style.SUCCESS(f"{window}: {snapshot.pairs} overlapping pairs."))
+        # Both windows are computed in one statement: one time for both.
+        self.stdout.write(f"Computed in {snapshots[0].seconds} s.")

@@ -14,6 +14,7 @@ of each page. Targets on a 2-core development machine: every page under 1 s at 1
 initiatives and under 3 s at 100,000.
 """
 
+import datetime as dt
 import statistics
 import time
 
@@ -22,7 +23,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from initiatives.models import Initiative
 from partnership.demo.benchmark import coordinator_client
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         client = coordinator_client(user)
         area = Area.objects.filter(parent__isnull=False, children__isnull=False).first()
         theme = Theme.objects.order_by("pk").first()
+        since = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
         with translation.override("sv"):
             url = {
                 name: reverse(f"coordinator:dashboard:{name}")
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             ("overlaps, decided", url["overlaps"] + "?show=decided"),
             ("overlaps, page 5", url["overlaps"] + "?page=5"),
             ("overlaps, one theme", f"{url['overlaps']}?theme={theme.pk}"),
+            ("overlaps, new since 30 days", f"{url['overlaps']}?since={since}"),
+            ("overlaps, newest first", f"{url['overlaps']}?sort=newest"),
         ]
         if area is not None:
             cases += [
