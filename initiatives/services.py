@@ -125,7 +125,11 @@ def join_request_create(
     already a partner, to join a planned or active initiative as a partner organisation.
     One open request per organisation and initiative. The lead organisation's admins are
     emailed (each in their language) and answer on the initiative's page. (The organisation
-    chosen is checked here, by ``organizations_requesting_to_join``.)"""
+    chosen is checked here, by ``organizations_requesting_to_join``.)
+    Requests for one initiative wait for each other on its row: of simultaneous requests for
+    one organisation the first is saved, the others see it and are refused
+    (tests/test_concurrency.py)."""
+    _lock(initiative)
     allowed = organizations_requesting_to_join(requested_by, initiative)
     if organization.pk not in {o.pk for o in allowed}:
         raise ValidationError(

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from bench import views
+
+urlpatterns = [path("", views.reference, name="reference")]
