@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "partnership",
     "stakeholders",
     "initiatives",
+    "partnership.residents",  # residents' reports of places (below problems)
     "partnership.problems",
     "partnership.coordination",
     "partnership.meetings",  # the partnership meetings: agenda, minutes, decisions
@@ -287,6 +288,26 @@ MAP_TILE_ATTRIBUTION = env(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 
+# --- Residents' reports (partnership/residents/, docs/design.md "Residents' reports") --------
+# Days a report is kept; `manage.py delete_old_resident_reports` (daily) deletes older ones.
+RESIDENT_REPORT_RETENTION_DAYS = int(env("RESIDENT_REPORT_RETENTION_DAYS", "365"))
+# Reports one client address may send: at most this many per this many seconds.
+RESIDENT_REPORT_LIMIT = int(env("RESIDENT_REPORT_LIMIT", "5"))
+RESIDENT_REPORT_LIMIT_PERIOD = int(env("RESIDENT_REPORT_LIMIT_PERIOD", "600"))
+# Which themes (by slug) each fixed reason points to, when a coordinator turns reports into a
+# problem (its themes) and when Open311 reports name a service (a theme) instead of a reason.
+# Unknown slugs are skipped; a partnership with other themes edits this.
+RESIDENT_REASON_THEMES = {
+    "badly_lit": ["belysning", "fysisk-miljo"],
+    "hidden": ["fysisk-miljo"],
+    "litter": ["stadning", "klotter"],
+    "drugs": ["droger"],
+    "harassment": ["nattvandring"],
+    "traffic": ["trafiksakerhet"],
+    "empty_premises": ["fysisk-miljo"],
+    "other": [],
+}
+
 # --- Security ---------------------------------------------------------------------------------
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if "://" in MAP_TILE_URL else ""
 SECURE_CSP = {
@@ -329,14 +350,14 @@ REQUEST_BODY_MAX_BYTES = int(env("REQUEST_BODY_MAX_BYTES", str(10 * 1_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 
-# Open data another site's page may read (CORS, django-cors-headers): the read API, Open311,
+# Open data another site's page may read (CORS, django-cors-headers): the read API, HSDS, Open311,
 # the map's GeoJSON, the calendar feeds, the initiative list's CSV and spreadsheet and the Atom
 # feeds of "Ni sa, vi gjorde" (the whole partnership's and each area's), in both languages'
 # addresses ("insatser" in Swedish, "initiatives" in English; a test checks the
 # pattern against the reversed URLs). Any origin, never with credentials, read-only; an
 # answer made for a logged-in session never gets the header (partnership/cors.py).
 CORS_URLS_REGEX = (
-    r"^/(api/v1/|open311/v2/"
+    r"^/(api/v1/|api/hsds/|open311/v2/"
     r"|(en/)?(insatser|initiatives)/(map\.geojson|calendar\.ics|export\.(csv|xlsx))$"
     r"|(en/)?(insatser|initiatives)/[-\w]+/calendar\.ics$"
     r"|(en/)?(ni-sa-vi-gjorde|you-said-we-did)/([-\w]+/)?feed\.atom$)"

@@ -11,11 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from initiatives import views as initiatives_views
 from initiatives.api import api
 from initiatives.api import not_found as api_not_found
-from initiatives.sitemaps import SITEMAPS
+from initiatives.hsds import hsds_api
+from initiatives.sitemaps import SITEMAPS as INITIATIVE_SITEMAPS
 from partnership import views
 from partnership.problems import urls as problem_urls
+from partnership.problems.sitemaps import ProblemSitemap
 from stakeholders import mfa as stakeholders_mfa
 from stakeholders import views as stakeholders_views
+
+SITEMAPS = {**INITIATIVE_SITEMAPS, "problems": ProblemSitemap}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -24,6 +28,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     # --- Public map and open data: the read API, sitemap and robots.txt ---
     path("api/v1/", api.urls),
+    path("api/hsds/", hsds_api.urls),  # Open Referral HSDS 3.1 (initiatives/hsds.py)
     re_path(r"^api/", api_not_found),  # any other address under /api/: a JSON 404
     # Open311 GeoReport v2, the read side: public problems as service requests.
     path("open311/v2/", include((problem_urls.open311_urlpatterns, "open311"))),
@@ -45,6 +50,7 @@ urlpatterns += i18n_patterns(
     path(_("initiatives/"), include("initiatives.urls")),
     path(_("who-does-what/"), include("stakeholders.urls")),
     path(_("my-pages/"), stakeholders_views.my_pages, name="my_pages"),
+    path(_("my-pages/profile/"), stakeholders_views.my_profile, name="my_profile"),
     path(_("my-pages/my-data/"), stakeholders_views.my_data, name="my_data"),
     path(
         _("my-pages/delete-account/"),
@@ -56,6 +62,8 @@ urlpatterns += i18n_patterns(
     # --- Problems: the partners' register and the public "you said, we did" page ---
     path(_("problems/"), include("partnership.problems.urls")),
     path(_("you-said-we-did/"), include(problem_urls.public_urlpatterns)),
+    # --- Residents: "Säg till om en plats", its counts, the partners' list ---
+    path(_("tell-us/"), include("partnership.residents.urls")),
     # allauth's set-up of an authenticator app, made one flow (stakeholders/mfa.py).
     path("accounts/2fa/totp/activate/", stakeholders_mfa.activate_totp, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),

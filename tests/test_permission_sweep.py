@@ -44,6 +44,7 @@ from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from partnership.coordination.exports import TABLES
 from partnership.problems.models import Problem, SafetyWalk
+from partnership.residents.models import ResidentReport
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Invitation, Membership, Organization, User
 from tests import factories
@@ -69,10 +70,15 @@ PARTNERS_ONLY_INITIATIVE = "Hemlig kvällsinsats"
 PARTNERS_ONLY_PROBLEM = "Hemligt problem vid torget"
 ARCHIVED_INITIATIVE = "Arkiverad läxhjälp"
 PENDING_ORGANIZATION = "Väntande Förening"
+RESIDENT_TEXT = "Hemlig boendetext vid porten"  # a resident's report: partners read it
 # What each role must never be shown.
 SECRETS = {
     role: (
-        ({PARTNERS_ONLY_INITIATIVE, PARTNERS_ONLY_PROBLEM} if role in NOT_PARTNERS else set())
+        (
+            {PARTNERS_ONLY_INITIATIVE, PARTNERS_ONLY_PROBLEM, RESIDENT_TEXT}
+            if role in NOT_PARTNERS
+            else set()
+        )
         | ({ARCHIVED_INITIATIVE} if role not in {"member", "org_admin", "coordinator"} else set())
         | ({PENDING_ORGANIZATION} if role not in {"pending_admin", "coordinator"} else set())
     )
@@ -218,6 +224,13 @@ def world(organization, other_organization, member, org_admin, outsider):
         "suspended_member": suspended_member,
         "pending_admin": pending_admin,
     }
+    resident_report = ResidentReport.objects.create(
+        kind="unsafe",
+        area=area,
+        reasons=["badly_lit"],
+        text=RESIDENT_TEXT,
+        created_on=timezone.localdate(),
+    )
     missing = uuid.uuid4()
     fill = {
         # (namespace, url name, parameter) first, then (namespace, parameter), then parameter.
@@ -225,18 +238,25 @@ def world(organization, other_organization, member, org_admin, outsider):
         ("problems", "walk_preview", "public_id"): walk.public_id,
         ("problems", "walk_confirm", "public_id"): walk.public_id,
         ("problems", "public_id"): problem.public_id,
+        (None, "public_problem", "public_id"): problem.public_id,  # "Ni sa, vi gjorde"
         ("problems", "initiative_id"): secret.public_id,
         ("initiatives", "slug"): secret.slug,
         ("initiatives", "public_id"): join_request.public_id,
+        ("initiatives", "token"): "not-a-signed-token",  # the delivery log's email link
+        ("initiatives", "session"): "20260102-1000",  # a session: date and start
         ("stakeholders", "slug"): organization.slug,
         ("stakeholders", "token"): invitation.token,
         ("coordinator", "slug"): pending.slug,
         ("coordinator", "action"): "grant",
+        ("coordinator", "public_id"): missing,  # an import's draft: its uploader's only
         ("meetings", "public_id"): meeting.public_id if meeting else missing,
         ("meetings", "action"): "up",
+        ("residents", "open311_key_revoke", "public_id"): missing,
+        ("residents", "public_id"): resident_report.public_id,
         ("open311", "service_code"): theme.slug,
         ("open311", "service_request_id"): problem.public_id,
         ("open311", "rest"): "nothing.json",
+        ("hsds", "id"): secret.public_id,  # HSDS: a partners-only service, 404 for all
         ("admin", "object_id"): organization.pk,
         ("admin", "id"): member.pk,
         ("admin", "url"): "nothing/",
@@ -251,6 +271,7 @@ def world(organization, other_organization, member, org_admin, outsider):
         "content_type_id": ContentType.objects.get_for_model(Organization).pk,
         "key": "sweep-key",
         "uidb36": "1",
+        "sheet": "organizations",  # the import templates
     }
     return {"users": users, "fill": fill, "organization": organization}
 

@@ -30,7 +30,13 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from initiatives.models import Initiative, InitiativeUpdate, JoinRequest, ScheduleSlot
+from initiatives.models import (
+    Initiative,
+    InitiativeUpdate,
+    JoinRequest,
+    ScheduleSlot,
+    SessionMark,
+)
 from partnership.meetings import selectors as meeting_selectors
 from partnership.meetings.models import AgendaItem, Decision, Meeting
 from partnership.models import Area, TargetGroup, Theme, Visibility, Weekday
@@ -40,6 +46,7 @@ from partnership.problems.models import (
     ProblemResponsibility,
     SafetyWalk,
 )
+from partnership.residents.models import Reason, ResidentReport, TimeOfDay
 from stakeholders.models import Membership, Organization, User
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "varby_gard.toml"
@@ -82,7 +89,7 @@ _FIELDS = {
         "initiatives": (
             "title summary lead themes areas starts status",
             "description partners groups latitude longitude address ends visibility slots "
-            "problems updates join_requests",
+            "problems updates join_requests sessions partners_mark_sessions",
         ),
         "slots": ("weekday starts ends", ""),
         "updates": ("day organization text", "new_status"),
@@ -93,6 +100,10 @@ _FIELDS = {
         ),
         "items": ("title", "detail minutes decisions"),
         "decisions": ("kind organization due_in_days", "text problem role commitment done"),
+        "resident_reports": (
+            "key kind area reasons sent_days_ago",
+            "latitude longitude times weekdays text hidden problem",
+        ),
     }.items()
 }
 # The top-level tables in loading order, and the field that keys their rows.
@@ -106,6 +117,7 @@ _TABLES = {
     "walks": "key",
     "initiatives": "title",
     "meetings": "key",
+    "resident_reports": "key",
 }
 
 
@@ -241,6 +253,18 @@ class _DataCheck:
         self.days(where, row, "observed_days_ago")
         self.findings(where, row)
 
+    def resident_reports(self, where: str, row: dict) -> None:
+        self.refer(where, row, "area", "areas")
+        self.refer(where, row, "problem", "problems")
+        self.choice(where, "kind", row["kind"], ResidentReport.Kind.values)
+        for reason in row["reasons"]:
+            self.choice(where, "reasons", reason, Reason.values)
+        for part in row.get("times", []):
+            self.choice(where, "times", part, TimeOfDay.values)
+        for day in row.get("weekdays", []):
+            self.choice(where, "weekdays", day, list(WEEKDAYS))
+        self.days(where, row, "sent_days_ago")
+
     def pair(self, where: str, row: dict, first: str, second: str) -> None:
         if (first in row) != (second in row):
             self.fail(where, f"give both {first} and {second}, or neither")
@@ -303,6 +327,20 @@ class _DataCheck:
             self.days(inner, update, "day")
         for inner, join in self.rows(where, row, "join_requests"):
             self.refer(inner, join, "organization", "organizations")
+        self.sessions(where, row)
+
+    def sessions(self, where: str, row: dict) -> None:
+        """``sessions = { weeks = 8, cancelled = [2, 5], unmarked = [0], participants = 12 }``:
+        the last ``weeks`` weeks' sessions marked held, except the weeks ago listed."""
+        spec = row.get("sessions")
+        if spec is None:
+            return
+        known = {"weeks", "cancelled", "unmarked", "participants"}
+        if not isinstance(spec, dict) or not spec.keys() <= known or "weeks" not in spec:
+            self.fail(where, f"sessions must be a table with weeks and optionally {known}")
+        for name in ("cancelled", "unmarked"):
+            if not all(type(w) is int and w >= 0 for w in spec.get(name, [])):
+                self.fail(where, f"sessions.{name} must list weeks ago (0 = the last week)")
 
     def meetings(self, where: str, row: dict) -> None:
         self.choice(where, "kind", row["kind"], Meeting.Kind.values)
@@ -451,6 +489,7 @@ class _DemoLoader:
             self.walk_load(walk)
         self.initiatives_load()
         self.meetings_load()
+        self.resident_reports_load()
 
     def organizations_load(self) -> dict:
         specs = self.data.get("organizations", [])
@@ -627,6 +666,7 @@ class _DemoLoader:
             status=spec["status"],
             visibility=spec.get("visibility", Visibility.PUBLIC),
             contact_email=f"{spec['lead']}@example.org",
+            partners_mark_sessions=spec.get("partners_mark_sessions", False),
             created_by=self.authors.get(spec["lead"]),
         )
         initiative.partner_organizations.set([organizations[s] for s in spec.get("partners", [])])
@@ -645,6 +685,8 @@ class _DemoLoader:
         ]
         ScheduleSlot.objects.bulk_create(slots)
         self.result.created["scheduleslot"] += len(slots)
+        if "sessions" in spec:
+            self.sessions_load(initiative, slots, spec["sessions"])
         for update in spec.get("updates", []):
             InitiativeUpdate.objects.create(
                 initiative=initiative,
@@ -665,6 +707,65 @@ class _DemoLoader:
             )
             self.result.created["joinrequest"] += 1
         self.result.created["initiative"] += 1
+
+    def sessions_load(self, initiative, slots: list, spec: dict) -> None:
+        """The delivery log: the sessions of the last ``weeks`` weeks (those ended before
+        today), held unless listed as cancelled or unmarked (weeks ago, 0 = the latest)."""
+        yesterday = self.today - dt.timedelta(days=1)
+        marks = []
+        for slot in slots:
+            latest = yesterday - dt.timedelta(days=(yesterday.isoweekday() - slot.weekday) % 7)
+            for weeks_ago in range(spec["weeks"]):
+                on_date = latest - dt.timedelta(weeks=weeks_ago)
+                if on_date < initiative.starts_on or weeks_ago in spec.get("unmarked", []):
+                    continue
+                cancelled = weeks_ago in spec.get("cancelled", [])
+                marks.append(
+                    SessionMark(
+                        initiative=initiative,
+                        on_date=on_date,
+                        starts_at=slot.starts_at,
+                        ends_at=slot.ends_at,
+                        outcome="cancelled" if cancelled else "held",
+                        participants=None if cancelled else spec.get("participants"),
+                        via=SessionMark.Via.PAGE,
+                        marked_by=self.authors.get(initiative.lead_organization.slug),
+                    )
+                )
+        SessionMark.objects.bulk_create(marks)
+        self.result.created["sessionmark"] += len(marks)
+
+    def resident_reports_load(self) -> None:
+        """Residents' reports of places (anonymous), each with a deterministic id; those
+        naming a problem are linked to it, as a coordinator's "make a problem of these"
+        does."""
+        specs = self.data.get("resident_reports", [])
+        ids = {uuid.uuid5(DEMO_NAMESPACE, f"resident_report:{s['key']}"): s for s in specs}
+        existing = set(
+            ResidentReport.objects.filter(public_id__in=list(ids)).values_list(
+                "public_id", flat=True
+            )
+        )
+        for public_id, spec in ids.items():
+            if public_id in existing:
+                continue
+            latitude, longitude = _point(spec)
+            report = ResidentReport.objects.create(
+                public_id=public_id,
+                kind=spec["kind"],
+                area=self.areas[spec["area"]],
+                reasons=spec["reasons"],
+                times_of_day=spec.get("times", []),
+                weekdays=[WEEKDAYS[day] for day in spec.get("weekdays", [])],
+                text=spec.get("text", ""),
+                text_hidden_at=timezone.now() if spec.get("hidden") else None,
+                latitude=latitude,
+                longitude=longitude,
+                created_on=self.days_from_today(-spec["sent_days_ago"]),
+            )
+            if spec.get("problem"):
+                self.problems[spec["problem"]].resident_reports.add(report)
+            self.result.created["residentreport"] += 1
 
     def meetings_load(self) -> None:
         """The demo meetings: a held one with its minutes and decisions, and a coming one

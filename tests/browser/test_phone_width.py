@@ -40,6 +40,7 @@ NOT_VISITED = {
     "api": "the read API answers JSON",
     "<unnamed ^api/>": "the read API answers JSON",
     "open311": "the Open311 API answers JSON",
+    "hsds": "Open Referral HSDS answers JSON",
     "healthz": "a machine endpoint",
     "<unnamed favicon.ico>": "the icon",
     "robots_txt": "text for crawlers",
@@ -60,6 +61,23 @@ NOT_VISITED = {
     "problems:walk_preview": "needs an uploaded file (the import page is visited)",
     "problems:walk_confirm": "the preview's confirm button: no page of its own",
     "problems:walk_detail": "needs an uploaded and confirmed walk (the list is visited)",
+    "coordinator:imports:area_preview": "needs an uploaded file: tests/browser/"
+    "test_import_pages.py opens it at 360 px",
+    "coordinator:imports:directory_preview": "needs uploaded files: tests/browser/"
+    "test_import_pages.py opens it at 360 px",
+    "coordinator:imports:area_confirm": "the preview's confirm button: no page of its own",
+    "coordinator:imports:directory_confirm": "the preview's confirm button: no page of its own",
+    "initiatives:session_link": "a signed link in the weekly email: tests/browser/"
+    "test_delivery_link.py opens it at 360 px",
+    "residents:map_data": "GeoJSON for the partners' map of residents' reports",
+    "residents:hide": "a button in the partners' list of reports: no page of its own",
+    "residents:show": "a button in the partners' list of reports: no page of its own",
+    "residents:open311_key_revoke": "needs an issued key: tests/browser/"
+    "test_resident_reports.py opens it at 360 px",
+    "problems:from_reports": "opened with chosen reports: tests/browser/"
+    "test_resident_reports.py opens it at 360 px",
+    "public_problem": "the walk's partnership has no public problem: tests/browser/"
+    "test_public_pages_accessibility.py opens one at 360 px",
 }
 
 # Pages no link leads to, opened by their address: what a broken link or a missing right
@@ -73,6 +91,7 @@ DIRECT = {
         "/en/accounts/password/reset/done/",
         "/en/accounts/password/reset/key/done/",
         "/en/who-does-what/apply/sent/",
+        "/en/tell-us/thanks/",
         "/en/accounts/signup/",
     ],
     "outsider": ["/samordning/", "/en/coordinator/"],

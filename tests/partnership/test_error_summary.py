@@ -30,6 +30,7 @@ from initiatives.models import JoinRequest
 from partnership.coordination import services as coordination_services
 from partnership.forms import PortalFormMixin
 from partnership.meetings import services as meeting_services
+from partnership.residents.models import ResidentReport
 from stakeholders import services as stakeholder_services
 from tests import factories
 
@@ -55,6 +56,7 @@ NOT_WALKED = {
     "initiatives:map_data": "GeoJSON for the map",
     "public_problems_area_feed": "an Atom feed, linked from the page once an area is chosen",
     "open311": "Open311 GeoReport v2 answers JSON",
+    "hsds": "Open Referral HSDS answers JSON",
     "account_signup": "no open sign-up: it shows 'accounts by invitation only'",
     "account_inactive": "allauth's page for a deactivated account: no form",
     "account_email_verification_sent": "allauth's 'check your email' page: no form",
@@ -70,7 +72,18 @@ NOT_WALKED = {
     "problems:walk_detail": "needs a confirmed walk; its page has no form",
     "problems:walk_preview": "needs an uploaded walk; its only form is a confirm button",
     "problems:walk_confirm": "the preview's confirm button, no field",
+    "coordinator:imports:area_preview": "needs an uploaded file; its only form is a confirm button",
+    "coordinator:imports:area_confirm": "the preview's confirm button, no field",
+    "coordinator:imports:directory_preview": "needs uploaded files; its only form is a button",
+    "coordinator:imports:directory_confirm": "the preview's confirm button, no field",
     "meetings:decision_done": "a 'mark as done' button on a recorded decision, no field",
+    "residents:thanks": "the page after a resident's report: no form",
+    "public_problem": "a public problem's own page, no form (tests/problems/test_public_pages.py)",
+    "residents:map_data": "GeoJSON for the partners' map of residents' reports",
+    "residents:open311_key_revoke": "needs an issued key; its only form is a confirm button",
+    "residents:show": "a button on a hidden text in the partners' list of reports, no field",
+    "initiatives:session_link": "only a signed link in the weekly delivery email leads there; "
+    "tests/initiatives/test_delivery.py sends its form, tampered, expired and reused",
 }
 
 # Forms that ask nothing a person could leave empty or get wrong, and why they need no summary
@@ -79,6 +92,7 @@ NOT_A_QUESTION = {
     ("set_language", ("language",)): "the language switcher: its list always holds one",
     ("stakeholders:member_role", ("role",)): "a role list per member row, always holding one",
     ("problems:digest", ("subscribe",)): "one checkbox: ticked and unticked are both answers",
+    ("initiatives:delivery_partners", ("partners_mark_sessions",)): "one checkbox: both answer",
     ("account_email", ("email",)): "allauth's list of addresses: pick one, press an action",
 }
 
@@ -88,7 +102,7 @@ BAD_INPUT = {
     "initiatives:join": {"message": TOO_LONG},
     "initiatives:join_request_decide": {"decision": "maybe"},
     "meetings:minutes": {"attendance": TOO_LONG},
-    "my_pages": {"language": "xx"},
+    "my_profile": {"language": "xx"},
     "problems:endorse": {"note": TOO_LONG},
     "stakeholders:profile": {"public_email": "not-an-email"},
 }
@@ -223,6 +237,7 @@ def portal(organization, other_organization, member, org_admin, outsider, coordi
     partnership meeting with an agenda."""
     area, theme = factories.AreaFactory(), factories.ThemeFactory()
     ours = factories.InitiativeFactory(lead_organization=organization, areas=[area], themes=[theme])
+    factories.ScheduleSlotFactory(initiative=ours)  # weekly sessions: the delivery log's forms
     factories.InitiativeFactory(lead_organization=other_organization, areas=[area], themes=[theme])
     factories.InitiativeFactory(  # a third: the three make a cluster of pairs
         lead_organization=factories.OrganizationFactory(), areas=[area], themes=[theme]
@@ -232,6 +247,13 @@ def portal(organization, other_organization, member, org_admin, outsider, coordi
     )
     problem = factories.ProblemFactory(recorded_by_organization=organization, area=area)
     problem.initiatives.add(ours)
+    ResidentReport.objects.create(  # a resident's report, for the partners' list
+        kind="unsafe",
+        area=area,
+        reasons=["badly_lit"],
+        text="Mörkt",
+        created_on=timezone.localdate(),
+    )
     now = timezone.now()
     archived_initiative = factories.InitiativeFactory(lead_organization=organization, areas=[area])
     archived_initiative.set_archived(True, actor=org_admin)

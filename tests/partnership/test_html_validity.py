@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
 
 from stakeholders.models import User
+from tests.coordination.import_samples import import_pages
 from tests.helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,33 @@ def _posted(client, url: str, data: dict) -> str:
     return response.content.decode()
 
 
+def _delivery_pages(client, pages: dict) -> None:
+    """The delivery log (issue 13): the log and a session's form with errors as a member of
+    the lead organisation; an email link's confirm page and a tampered link, logged out."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from initiatives import delivery
+    from initiatives.models import Initiative
+
+    walk = Initiative.objects.filter(session_marks__isnull=False).order_by("title").first()
+    client.force_login(walk.lead_organization.memberships.first().user)
+    log = reverse("initiatives:delivery", args=[walk.slug])
+    crawl(client, [log], pages, "partner delivery")
+    today = timezone.localdate()
+    session = delivery.sessions_between(walk, today - dt.timedelta(days=14), today)[0]
+    pages["partner session form with errors"] = (
+        session.page_url,
+        _posted(client, session.page_url, {"outcome": "moved"}),
+    )
+    client.logout()
+    link = delivery.session_link_path(session, "held")
+    pages["resident session link"] = (link, client.get(link).content.decode())
+    bad = link.rstrip("/") + "x/"
+    pages["resident session link tampered"] = (bad, client.get(bad).content.decode())
+
+
 def validate(pages: dict[str, tuple[str, str]], folder: Path) -> dict[str, list[str]]:
     """{page: [error, …]} for every page with errors, from one run of the checker."""
     names = {}
@@ -160,6 +188,12 @@ def test_every_kind_of_page_is_valid_html(client, demo, tmp_path):
     crawl(client, public, pages, "resident")
     apply = reverse("stakeholders:apply")
     pages["resident application with errors"] = (apply, _posted(client, apply, {"name": ""}))
+    # "Säg till om en plats": sent back with errors (personal data, a point outside), thanks.
+    report = reverse("residents:report")
+    sent = {"latitude": "59.0", "longitude": "17.9", "text": "070-123 45 67", "reasons": "x"}
+    pages["resident report form with errors"] = (report, _posted(client, report, sent))
+    thanks = reverse("residents:thanks") + "?area=varby-gard-centrum"
+    pages["resident report thanks"] = (thanks, client.get(thanks).content.decode())
 
     member = User.objects.get(email="medlem@example.se")
     client.force_login(member)
@@ -175,11 +209,34 @@ def test_every_kind_of_page_is_valid_html(client, demo, tmp_path):
         "/problem/ny/",
         _posted(client, "/problem/ny/", {"title": "", "severity": "9"}),
     )
+    # Mina sidor's "what needs you" as an organisation admin (requests to join, commitments),
+    # and its profile page sent back with an error.
+    client.force_login(User.objects.get(email="admin.huge@example.se"))
+    for url in ("/mina-sidor/", "/mina-sidor/profil/"):
+        pages[f"partner admin {url}"] = (url, client.get(url).content.decode())
+    pages["partner profile with errors"] = (
+        "/mina-sidor/profil/",
+        _posted(client, "/mina-sidor/profil/", {"language": "xx", "phone": "x" * 40}),
+    )
     client.logout()
+    _delivery_pages(client, pages)
 
     coordinator = User.objects.get(email="samordnare@example.se")
     login_with_second_factor(client, coordinator)
     crawl(client, ["/samordning/", "/samordning/organisationer/"], pages, "coordinator")
+    # Residents' reports made into a problem: the prefilled form, and sent back with errors.
+    from_reports = reverse("problems:from_reports") + "?area=varby-gard-centrum"
+    pages["coordinator problem from reports"] = (
+        from_reports,
+        client.get(from_reports).content.decode(),
+    )
+    ids = client.get(from_reports).context["reports"]
+    pages["coordinator problem from reports with errors"] = (
+        from_reports,
+        _posted(client, reverse("problems:from_reports"), {"report": [ids[0].public_id]}),
+    )
+    # The onboarding imports: the upload pages sent back with errors, and their previews.
+    pages.update(import_pages(client))
 
     assert len(pages) > 40, sorted(pages)
     errors = validate(pages, tmp_path)

@@ -21,7 +21,13 @@ def en(name, **kwargs):
 
 # (form, who submits it, url(objects), bad data, a message the page shows)
 FORMS = [
-    ("my details", "member", lambda o: en("my_pages"), {"language": "xx"}, "Select a valid choice"),
+    (
+        "my details",
+        "member",
+        lambda o: en("my_profile"),
+        {"language": "xx"},
+        "Select a valid choice",
+    ),
     (
         "delete my account",
         "member",
