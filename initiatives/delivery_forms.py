@@ -12,11 +12,7 @@ from django.utils.translation import pgettext_lazy
 from initiatives.delivery import parse_session_key
 from initiatives.models import Initiative, SessionMark
 from partnership.forms import PortalFormMixin
-
-try:  # the shared personal-data check (issue 14), once it exists
-    from partnership.personal_data import find_personal_data
-except ImportError:  # pragma: no cover - until partnership/personal_data.py lands
-    find_personal_data = None
+from partnership.personal_data import find_personal_data
 
 MAX_PARTICIPANTS = 10000
 
@@ -45,12 +41,11 @@ def _participants_field() -> forms.IntegerField:
 
 
 def _check_observation(text: str) -> str:
-    """Free text about a session is checked for personal data (places, not people) when the
-    shared check exists; a NUL is refused by Django's CharField before this runs."""
-    if find_personal_data is not None:
-        reasons = find_personal_data(text)
-        if reasons:
-            raise forms.ValidationError([forms.ValidationError(str(reason)) for reason in reasons])
+    """Free text about a session is checked for personal data (places, not people); a NUL is
+    refused by Django's CharField before this runs."""
+    reasons = find_personal_data(text)
+    if reasons:
+        raise forms.ValidationError([forms.ValidationError(str(reason)) for reason in reasons])
     return text
 
 

@@ -203,6 +203,19 @@ def test_observation_is_limited(client, member, initiative):
     assert not SessionMark.objects.exists()
 
 
+def test_an_observation_names_places_not_people(client, member, initiative):
+    client.force_login(member)
+    page = url(initiative, key(days_ago(3), 10) + "/")
+    response = client.post(
+        page, {"outcome": "held", "observation": "Ring Kim på 070-123 45 67 om det."}
+    )
+    assert response.status_code == 400
+    assert "phone number" in response.content.decode().lower()
+    assert not SessionMark.objects.exists()
+    response = client.post(page, {"outcome": "held", "observation": "Lugnt vid torget, 30 unga."})
+    assert SessionMark.objects.get().observation == "Lugnt vid torget, 30 unga."
+
+
 # --- Who may mark --------------------------------------------------------------------------------
 
 MATRIX = {
