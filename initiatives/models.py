@@ -10,7 +10,8 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.backends.postgresql.psycopg_any import DateRange
-from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -19,6 +20,9 @@ from partnership.history import track_links
 from partnership.models import ArchivableModel, LocatedModel, Visibility, Weekday
 from partnership.permissions import is_coordinator, is_partner, partner_organization_ids
 from stakeholders.models import Organization
+
+# An initiative with no progress update for this many days has gone silent.
+SILENT_DAYS = 90
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -62,6 +66,24 @@ class InitiativeQuerySet(models.QuerySet):
         included; no end: from ``starts`` on). The dashboard's window, the similar lookup."""
         return self.filter(
             status__in=Initiative.LIVE_STATUSES, period__overlap=DateRange(starts, ends, "[]")
+        )
+
+    def silent(self, on=None):
+        """Without a progress update for :data:`SILENT_DAYS` days before ``on`` (today by
+        default), counting from registration when there is none; ``last_news`` annotated,
+        the longest silent first. One rule for the coordinator's attention list and the
+        partner's Mina sidor. Filtered without grouping (no update since the cutoff, and
+        either an older update or a registration before it), so that counting them takes no
+        aggregate over every update: the overview counts them on each request."""
+        cutoff = (on or timezone.localdate()) - dt.timedelta(days=SILENT_DAYS)
+        updates = InitiativeUpdate.objects.filter(initiative_id=OuterRef("pk"))
+        latest = updates.order_by("-happened_on").values("happened_on")[:1]
+        registered_before = timezone.make_aware(dt.datetime.combine(cutoff, dt.time()))
+        return (
+            self.filter(~Exists(updates.filter(happened_on__gte=cutoff)))
+            .filter(Q(Exists(updates)) | Q(created_at__lt=registered_before))
+            .annotate(last_news=Coalesce(Subquery(latest), TruncDate("created_at")))
+            .order_by("last_news", "title", "pk")
         )
 
     def current(self, on=None):

@@ -4,20 +4,17 @@ Each provider answers in a fixed number of queries, whatever the number of items
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from initiatives.models import Initiative, InitiativeUpdate, JoinRequest
+from initiatives.models import Initiative, JoinRequest
 from partnership.permissions import partner_organization_ids
 from partnership.site import WorkItem
 from stakeholders.models import Membership, Organization
 
 # The coordinator's "to follow up" uses the same number
 # (partnership/coordination/queries/attention.py: STALE_DAYS).
-SILENT_DAYS = 90
 
 
 def _date(value) -> str:
@@ -64,22 +61,15 @@ def silent_initiatives(*, user, today: dt.date, limit: int) -> list[WorkItem] | 
     """Live initiatives (planned or active, not ended, not archived) led by the user's
     approved organisations with no progress update for ``SILENT_DAYS`` days — counted from
     registration when there is none —, the longest silent first; ``None`` for a user of no
-    approved organisation. The same rule as the coordinator's list (``stale_initiatives``)."""
+    approved organisation. One rule with the coordinator's list: ``Initiative.objects.silent``."""
     ours = partner_organization_ids(user)
     if not ours:
         return None
-    cutoff = today - dt.timedelta(days=SILENT_DAYS)
-    updates = InitiativeUpdate.objects.filter(initiative_id=OuterRef("pk"))
-    latest = updates.order_by("-happened_on").values("happened_on")[:1]
-    registered_before = timezone.make_aware(dt.datetime.combine(cutoff, dt.time()))
     silent = (
         Initiative.objects.active()
         .live_during(today)
         .filter(lead_organization_id__in=ours)
-        .filter(~Exists(updates.filter(happened_on__gte=cutoff)))
-        .filter(Q(Exists(updates)) | Q(created_at__lt=registered_before))
-        .annotate(last_news=Coalesce(Subquery(latest), TruncDate("created_at")))
-        .order_by("last_news", "title", "pk")
+        .silent(today)
         .only("slug", "title", "created_at")[:limit]
     )
     return [

@@ -8,11 +8,10 @@ last 4 sessions."""
 import datetime as dt
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from initiatives.models import Initiative, InitiativeUpdate
+from initiatives.models import SILENT_DAYS, Initiative
 from partnership.coordination.queries.common import (
     Scope,
     execute,
@@ -25,29 +24,14 @@ from partnership.models import Area
 from partnership.problems.models import Problem, ProblemResponsibility
 from stakeholders.models import Organization
 
-STALE_DAYS = 90
+STALE_DAYS = SILENT_DAYS
 ATTENTION_PAGE_SIZE = 50
 
 
 def stale_initiatives(scope: Scope):
-    """Live initiatives without a progress update for :data:`STALE_DAYS` days (counting from
-    registration when there is none), the longest silent first; ``last_news`` annotated.
-
-    Filtered without grouping (no update since the cutoff, and either an older update or a
-    registration before it), so that counting them takes no aggregate over every update:
-    at 100,000 initiatives the overview counts them on each request."""
-    cutoff = timezone.localdate() - dt.timedelta(days=STALE_DAYS)
-    updates = InitiativeUpdate.objects.filter(initiative_id=OuterRef("pk"))
-    latest = updates.order_by("-happened_on").values("happened_on")[:1]
-    registered_before = timezone.make_aware(dt.datetime.combine(cutoff, dt.time()))
-    return (
-        live_initiatives(scope)
-        .filter(~Exists(updates.filter(happened_on__gte=cutoff)))
-        .filter(Q(Exists(updates)) | Q(created_at__lt=registered_before))
-        .annotate(last_news=Coalesce(Subquery(latest), TruncDate("created_at")))
-        .select_related("lead_organization")
-        .order_by("last_news", "title", "pk")
-    )
+    """Live initiatives without a progress update for :data:`STALE_DAYS` days, the longest
+    silent first, ``last_news`` annotated (``Initiative.objects.silent``)."""
+    return live_initiatives(scope).silent().select_related("lead_organization")
 
 
 def unlinked_initiatives(scope: Scope):
