@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 
 from partnership.coordination import queries
+from partnership.coordination.queries.attention import delivery_attention
 from partnership.coordination.queries.overlaps import STRENGTH_LABELS
 from partnership.models import Weekday
 from stakeholders.exports import CsvWriter, csv_safe
@@ -124,6 +125,17 @@ def _initiatives(queryset, with_news=False):
         yield [*row, i.last_news.isoformat()] if with_news else row
 
 
+def _sessions(scope, kind: str):
+    """Every row of one delivery-log list of the attention page (one statement for both)."""
+    count, day = {
+        "unconfirmed": (_("Unconfirmed sessions"), _("Oldest unconfirmed")),
+        "cancelled": (_("Cancelled of the last 4"), _("Latest cancelled")),
+    }[kind]
+    yield [_("Initiative"), _("Organisation"), count, day]
+    for i in delivery_attention(scope, per_page=10**9)[kind].object_list:
+        yield [i.title, i.lead_organization.name, i.session_count, i.session_day.isoformat()]
+
+
 def _organizations(queryset):
     yield [_("Organisation"), _("Kind"), _("Contact email")]
     for o in queryset.iterator(chunk_size=2000):
@@ -163,6 +175,8 @@ TABLES = {
     "stale": lambda scope: _initiatives(queries.stale_initiatives(scope), with_news=True),
     "idle-organisations": lambda scope: _organizations(queries.idle_organizations(scope)),
     "unlinked": lambda scope: _initiatives(queries.unlinked_initiatives(scope)),
+    "unconfirmed": lambda scope: _sessions(scope, "unconfirmed"),
+    "often-cancelled": lambda scope: _sessions(scope, "cancelled"),
     "report-started": lambda scope: _initiatives(queries.started_initiatives(scope)),
     "report-ended": lambda scope: _initiatives(queries.ended_initiatives(scope)),
     "report-coverage": _coverage,

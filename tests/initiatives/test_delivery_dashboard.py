@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from initiatives.models import SessionMark
+from initiatives.models import Initiative, SessionMark
 from partnership.coordination.queries import Scope
-from partnership.coordination.queries.attention import often_cancelled, unconfirmed_sessions
+from partnership.coordination.queries.attention import delivery_attention
 from partnership.coordination.queries.gaps import delivered_gaps
 from tests import factories
 
@@ -133,9 +133,10 @@ def test_attention_lists_unconfirmed_and_often_cancelled(area, theme):
     paused.status = "paused"
     paused.save()
 
-    unconfirmed = {i.title: i.session_count for i in unconfirmed_sessions(Scope()).object_list}
+    pages = delivery_attention(Scope())
+    unconfirmed = {i.title: i.session_count for i in pages["unconfirmed"].object_list}
     assert unconfirmed == {"Tyst": 4}
-    cancelled = {i.title: i.session_count for i in often_cancelled(Scope()).object_list}
+    cancelled = {i.title: i.session_count for i in pages["cancelled"].object_list}
     assert cancelled == {"Inställer": 2}
     # A session that ended less than 48 hours ago is not yet unconfirmed.
     soon = factories.InitiativeFactory(title="Nyss", starts_on=days_ago(1))
@@ -145,7 +146,31 @@ def test_attention_lists_unconfirmed_and_often_cancelled(area, theme):
         starts_at=dt.time(22),
         ends_at=dt.time(23),
     )
-    assert "Nyss" not in {i.title for i in unconfirmed_sessions(Scope()).object_list}
+    unconfirmed = delivery_attention(Scope())["unconfirmed"].object_list
+    assert "Nyss" not in {i.title for i in unconfirmed}
+
+
+def test_the_delivery_lists_download_with_every_row(coordinator_client, area, theme):
+    weekday = days_ago(3).isoweekday()
+    for title in ("Tyst", "Inställer"):
+        item = factories.InitiativeFactory(
+            title=title, areas=[area], themes=[theme], starts_on=days_ago(100)
+        )
+        factories.ScheduleSlotFactory(
+            initiative=item, weekday=weekday, starts_at=dt.time(10), ends_at=dt.time(12)
+        )
+    cancelling = Initiative.objects.get(title="Inställer")
+    for n, outcome in enumerate(["cancelled", "held", "cancelled", "held"]):
+        mark(cancelling, days_ago(3 + 7 * n), outcome)
+
+    page = coordinator_client.get(reverse("coordinator:dashboard:attention"))
+    csv_url = reverse("coordinator:dashboard:export", args=["unconfirmed"])
+    assert csv_url in page.content.decode()
+    lines = b"".join(coordinator_client.get(csv_url).streaming_content).decode().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("Tyst,") and ",4," in lines[1]
+    csv_url = reverse("coordinator:dashboard:export", args=["often-cancelled"])
+    lines = b"".join(coordinator_client.get(csv_url).streaming_content).decode().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("Inställer,") and ",2," in lines[1]
 
 
 def test_pages_show_the_lists_in_a_fixed_number_of_queries(coordinator_client, area, theme):

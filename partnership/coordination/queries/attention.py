@@ -239,17 +239,3 @@ def delivery_attention(
             items.append(initiative)
         pages[kind] = page_of(items, len(rows), number, per_page)
     return pages
-
-
-def unconfirmed_sessions(
-    scope: Scope, page=1, per_page: int = ATTENTION_PAGE_SIZE, *, now=None
-) -> Page:
-    """The unconfirmed list of :func:`delivery_attention`."""
-    return delivery_attention(scope, unconfirmed_page=page, per_page=per_page, now=now)[
-        "unconfirmed"
-    ]
-
-
-def often_cancelled(scope: Scope, page=1, per_page: int = ATTENTION_PAGE_SIZE, *, now=None) -> Page:
-    """The often-cancelled list of :func:`delivery_attention`."""
-    return delivery_attention(scope, cancelled_page=page, per_page=per_page, now=now)["cancelled"]
