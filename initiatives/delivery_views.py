@@ -67,7 +67,7 @@ def _render_log(request, initiative, *, form=None, status=200):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delivery_log(request, slug):
     """The list; POST: a one-click mark (held or cancelled) of one session."""
     initiative = permissions.initiative_for_user(request, slug, "mark_sessions")
@@ -94,7 +94,7 @@ def delivery_log(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_mark(request, slug, session):
     """One session's form: held, cancelled or moved, participants, a short observation."""
     initiative = permissions.initiative_for_user(request, slug, "mark_sessions")
@@ -170,7 +170,7 @@ def _link_initiative(slug: str) -> Initiative | None:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_link(request, slug, token):
     """A session link from the weekly email (no login: the signed token is the permission).
     GET shows what it will do and a button; POST does it, once."""

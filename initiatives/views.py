@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from initiatives import exports, feeds, figures, forms, geo, permissions, selectors, services
 from initiatives.api import open_data_docs
@@ -34,7 +34,7 @@ PAGE_SIZE = 25
 # --- Finding initiatives ------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def initiative_list(request):
     """Current initiatives by default (``InitiativeFilter(current_by_default=True)``). A
     resident's unfiltered list shows the home page's kept count (``figures``): the same
@@ -60,7 +60,7 @@ def _list_paginator(request, filterset: InitiativeFilter) -> CappedCountPaginato
     return KnownCountPaginator(filterset.qs, PAGE_SIZE, count=count)
 
 
-@require_GET
+@require_safe
 def initiative_detail(request, slug):
     # Editors also reach an archived initiative (``permissions.can_know_initiative``).
     initiative = permissions.initiative_for_user(request, slug, "view")
@@ -98,7 +98,7 @@ def _maintenance_context(request, initiative) -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def initiative_update_create(request, slug):
     """Post a dated progress update (the detail page has the same form; this page is where
     it comes back with errors, and where it works without the detail page)."""
@@ -136,7 +136,7 @@ def initiative_update_create(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def initiative_archive(request, slug):
     """GET asks "are you sure?", naming what archiving does; POST archives."""
     initiative = permissions.initiative_for_user(request, slug, "archive")
@@ -171,7 +171,7 @@ def initiative_restore(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def initiative_history(request, slug):
     initiative = permissions.initiative_for_user(request, slug, "see_history")
     history = selectors.initiative_history(
@@ -188,7 +188,7 @@ def initiative_history(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def initiative_join(request, slug):
     """Ask to join an initiative as a partner organisation (the detail page links here; the
     similar-initiatives list on the register form too)."""
@@ -286,7 +286,7 @@ def _similar(user, lookup: dict) -> list:
 
 
 @login_required
-@require_GET
+@require_safe
 def initiative_similar(request):
     """The "someone already does this" list as an HTML fragment: the register form's script
     fetches it as the user types (the form shows the same partial again on submit)."""
@@ -313,14 +313,14 @@ def _picker_answer(request, search) -> JsonResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def organization_picker(request):
     """Approved organisations by name, for the partner organisations picker."""
     return _picker_answer(request, lambda text: selectors.organization_choices_matching(text=text))
 
 
 @login_required
-@require_GET
+@require_safe
 def problem_picker(request):
     """Open problems the user may see, by title, for the problems picker."""
     return _picker_answer(
@@ -329,7 +329,7 @@ def problem_picker(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def initiative_create(request):
     """Register an initiative (members of an approved organisation, and coordinators)."""
     permissions.require_can_register(request)
@@ -357,7 +357,7 @@ def initiative_create(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def initiative_edit(request, slug):
     """Edit an initiative (members of the lead organisation, and coordinators); a save on
     top of someone else's newer save is refused with the input kept."""
@@ -436,7 +436,7 @@ def _for_session(request, response):
     return response
 
 
-@require_GET
+@require_safe
 def initiative_map_data(request):
     """GeoJSON for the list page's map: the list's own initiatives and filters (what the
     user may see), within ``bbox`` when given; a bad filter or bbox is a 400."""
@@ -459,7 +459,7 @@ def initiative_map_data(request):
     return _for_session(request, HttpResponse(body, content_type="application/geo+json"))
 
 
-@require_GET
+@require_safe
 def initiative_list_calendar(request):
     """An iCalendar feed of the filtered list (at most ``LIST_FEED_CAP``), named after its
     filters."""
@@ -486,7 +486,7 @@ def initiative_list_calendar(request):
     return _for_session(request, response)
 
 
-@require_GET
+@require_safe
 def initiative_calendar(request, slug):
     """One public initiative's iCalendar feed; 404 for anything not public."""
     initiative = selectors.public_initiative(slug=slug)
@@ -511,7 +511,7 @@ def _export_filename(extension: str) -> str:
     return f"{slugify(_('Initiatives'))}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-@require_GET
+@require_safe
 def initiative_export_csv(request):
     """The filtered list as CSV, streamed (any number of rows)."""
     filterset = _list_filterset(request)
@@ -526,7 +526,7 @@ def initiative_export_csv(request):
     return _for_session(request, response)
 
 
-@require_GET
+@require_safe
 def initiative_export_xlsx(request):
     """The filtered list as a spreadsheet for Excel (the CSV, unchanged, is for programs)."""
     filterset = _list_filterset(request)
@@ -540,13 +540,13 @@ def initiative_export_xlsx(request):
     return _for_session(request, response)
 
 
-@require_GET
+@require_safe
 def open_data(request):
     """The open data page: what the API offers, rendered from its own OpenAPI schema."""
     return render(request, "initiatives/open_data.html", {"api": open_data_docs()})
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Crawlers may read the public pages; the rest is for partners, and the sitemap lists
     what is public."""

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from partnership import site
 
@@ -24,7 +24,7 @@ ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 24)
 PRIVACY_NOTICE_DATE = datetime.date(2026, 11, 29)
 
 
-@require_GET
+@require_safe
 def home(request):
     """What happens this week, the newest results of "you said, we did", a way to tell
     about a place, and the numbers — each part from its app (``site``), kept in the cache
@@ -37,7 +37,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     return render(
         request,
@@ -46,7 +46,7 @@ def accessibility(request):
     )
 
 
-@require_GET
+@require_safe
 def privacy(request):
     context = {
         "notice_date": PRIVACY_NOTICE_DATE,
@@ -67,7 +67,7 @@ def set_language(request):
         return i18n.set_language(request)
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page declares (resolved per request: the
     hashed static name exists only after collectstatic)."""
@@ -75,7 +75,7 @@ def favicon(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """For load balancers: 200 when the database answers, 503 when it does not."""
     try:

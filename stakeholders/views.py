@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnership import site
 from partnership.ratelimit import client_ip
@@ -37,7 +37,7 @@ def _directory_filter(request) -> OrganizationFilter:
     return OrganizationFilter(request.GET, queryset=selectors.directory(user=request.user))
 
 
-@require_GET
+@require_safe
 def organization_list(request):
     filterset = _directory_filter(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -49,7 +49,7 @@ def organization_list(request):
     return render(request, "stakeholders/organization_list.html", context)
 
 
-@require_GET
+@require_safe
 def organization_matrix(request, dimension):
     """Who works on what (themes) or where (areas): a page of organisations as table rows."""
     filterset = _directory_filter(request)
@@ -60,7 +60,7 @@ def organization_matrix(request, dimension):
 
 
 @login_required
-@require_GET
+@require_safe
 def organization_export_csv(request):
     """The filtered directory as a spreadsheet, for partners."""
     if not permissions.can_export_directory(request.user):
@@ -80,7 +80,7 @@ def organization_export_csv(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def organization_export_xlsx(request):
     """The filtered directory as a spreadsheet for Excel (the CSV is for programs)."""
     if not permissions.can_export_directory(request.user):
@@ -95,7 +95,7 @@ def organization_export_xlsx(request):
     return xlsx_response(table, title=_("Who does what"), filename=filename)
 
 
-@require_GET
+@require_safe
 def organization_detail(request, slug):
     with_contacts = permissions.can_see_member_contacts(request.user)
     page = selectors.organization_detail_queryset(user=request.user, with_contacts=with_contacts)
@@ -116,7 +116,7 @@ WORKPLACE_ITEMS = 10
 
 
 @login_required
-@require_GET
+@require_safe
 def my_pages(request):
     """'Mina sidor', the workplace: first what needs the user (the sections every app
     contributes, ``site.workplace``), then their organisations and their initiatives."""
@@ -130,7 +130,7 @@ def my_pages(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_profile(request):
     """Profile and settings: my details, my language, my data and deleting my account."""
     form = forms.AccountForm(
@@ -145,7 +145,7 @@ def my_profile(request):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def my_data(request):
     """Everything stored about me, as a JSON file."""
     data = selectors.account_data(user=request.user)
@@ -155,7 +155,7 @@ def my_data(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_account_delete(request):
     """Delete my account, after typing my password again."""
     form = forms.AccountDeleteForm(
@@ -182,7 +182,7 @@ def my_account_delete(request):
 # --- Applications -------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organization_apply(request):
     """Anyone may apply for a new organisation to join; a coordinator decides. Limited per
     client and per contact address (``services.organization_apply_throttle``): 429."""
@@ -208,12 +208,12 @@ def organization_apply(request):
     )
 
 
-@require_GET
+@require_safe
 def organization_apply_done(request):
     return render(request, "stakeholders/organization_apply_done.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_verify(request, token):
     """The contact person confirms their email: the link opens a page, the button confirms
     (a GET changes nothing, so link checkers in mail systems cannot confirm by accident)."""
@@ -242,7 +242,7 @@ def _error_messages(request, error: ValidationError) -> None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organization_profile_edit(request, slug):
     organization = permissions.organization_for_user(request, slug, "manage")
     form = forms.OrganizationProfileForm(
@@ -288,7 +288,7 @@ def _members_page(request, organization: Organization, invite_form=None, status=
 
 
 @login_required
-@require_GET
+@require_safe
 def organization_members(request, slug):
     """Members see who belongs to their organisation; managers also manage them."""
     organization = permissions.organization_for_user(request, slug, "see_members")
@@ -365,7 +365,7 @@ def _member_confirm(request, slug, form_class, choices, template: str):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_revoke(request, slug):
     if request.method == "GET":
         return _member_confirm(
@@ -403,7 +403,7 @@ def membership_role_change(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def membership_remove(request, slug):
     if request.method == "GET":
         return _member_confirm(
@@ -447,7 +447,7 @@ def _invitation_invalid(request, reason: str):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request, token):
     """The invited person's link. A new address creates its account here; an existing
     account must be logged in as the invited address; anyone else is told so."""

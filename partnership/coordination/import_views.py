@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnership.coordination.imports import areas, directory, drafts, files
 from partnership.coordination.imports.forms import AreaUploadForm, DirectoryUploadForm
@@ -27,7 +27,7 @@ DIRECTORY = ImportDraft.Kind.DIRECTORY
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def imports(request):
     return render(request, "dashboard/imports/index.html")
 
@@ -63,7 +63,7 @@ def _area_page(request, form, preview=None, *, draft=None, status=200):
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def area_import(request):
     """Upload a GeoJSON or GeoPackage file of areas (see ``imports.areas``)."""
     if request.method == "GET":
@@ -93,7 +93,7 @@ def area_import(request):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def area_preview(request, public_id):
     draft = drafts.draft_for_user(request, public_id, AREAS)
     return _area_page(request, None, draft.preview, draft=draft)
@@ -180,7 +180,7 @@ def _directory_preview(parsed, status: str) -> dict:
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def directory_import(request):
     """Upload the organisations' and initiatives' files (see ``imports.directory``)."""
     if request.method == "GET":
@@ -221,7 +221,7 @@ def directory_import(request):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def directory_preview(request, public_id):
     draft = drafts.draft_for_user(request, public_id, DIRECTORY)
     kinds = dict(Organization.Kind.choices)
@@ -261,7 +261,7 @@ def _template_rows(sheet: str) -> list[list[str]]:
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def directory_template_csv(request, sheet):
     response = HttpResponse(
         files.csv_bytes(_template_rows(sheet)), content_type="text/csv; charset=utf-8"
@@ -271,6 +271,6 @@ def directory_template_csv(request, sheet):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def directory_template_xlsx(request, sheet):
     return xlsx_response(_template_rows(sheet), title=sheet, filename=f"{sheet}.xlsx")

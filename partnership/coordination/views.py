@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnership.coordination import exports, permissions, queries, selectors, services
 from partnership.coordination.forms import (
@@ -43,7 +43,7 @@ def _scope_form(request, **kwargs) -> ScopeForm:
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def overview(request):
     """What needs the coordinator today, first, in counts that link to their lists; then the
     state of the partnership in numbers."""
@@ -66,7 +66,7 @@ def _since(value) -> dt.date | None:
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def overlaps(request):
     """Open (or decided) overlapping pairs, strongest or newest first, 25 a page, with the
     clusters on the page; each pair opens its own decision form."""
@@ -113,7 +113,7 @@ def _back(request) -> str:
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def overlap_decide(request):
     """A pair's decision on its own page (``?a=&b=``, for a phone or a long note); the list's
     forms post here too. A choice is required; errors come back on this page."""
@@ -186,7 +186,7 @@ def overlap_cluster_decide(request):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def gaps(request):
     """Open problems nobody addresses, and those addressed at the wrong days or hours."""
     form = _scope_form(request)
@@ -206,7 +206,7 @@ def gaps(request):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def coverage(request):
     """Areas × themes: live initiatives and open problems in each cell."""
     form = _scope_form(request)
@@ -218,7 +218,7 @@ def coverage(request):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def attention(request):
     """Problems nobody answers for, overdue responsibilities, initiatives without news,
     organisations without initiatives, initiatives without a problem."""
@@ -257,7 +257,7 @@ def attention(request):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def report(request):
     """The partnership report for a period (the current year by default): printable."""
     form = _scope_form(request, default_year=True)
@@ -270,7 +270,7 @@ def report(request):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def report_pdf(request):
     """The partnership report as a PDF: A4, the partnership and the period on every page,
     the coverage transposed (a row per theme) on a landscape page, so no column is lost."""
@@ -293,7 +293,7 @@ def report_pdf(request):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def export_csv(request, table):
     """Every row of one dashboard table as CSV, streamed, with the page's filters; a filter the
     page would show an error for answers 400 with the error, never every row."""
@@ -312,7 +312,7 @@ def export_csv(request, table):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def export_xlsx(request, table):
     """The same table as a spreadsheet for Excel (the CSV is for programs): the same
     filters, the same 400 for a filter the page would show an error for."""
@@ -333,7 +333,7 @@ COORDINATOR_PAGE_SIZE = 30
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def coordinator_organizations(request):
     """Organisations by status, pending applications first."""
     form = stakeholder_forms.OrganizationStatusForm(request.GET)
@@ -365,7 +365,7 @@ def _render_coordinator_organization(request, organization, *, reason_form=None,
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def coordinator_organization(request, slug):
     """An organisation whatever its status: the application, the decisions, its history."""
     organization = permissions.organization_for_user(request, slug)
@@ -423,7 +423,7 @@ def coordinator_organization_decide(request, slug, decision):
 
 
 @coordinator_required
-@require_GET
+@require_safe
 def coordinator_users(request):
     """Users by email or name, with their organisations; grant or revoke the coordinator role."""
     form = stakeholder_forms.UserSearchForm(request.GET)

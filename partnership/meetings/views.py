@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnership.meetings import forms, invitations, permissions, selectors, services
 from partnership.meetings.models import AgendaItem, Decision
@@ -38,7 +38,7 @@ def _refused(form, error: ValidationError) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def meeting_list(request):
     """Meetings the user may see, newest first; coordinators also see the open decisions."""
     page = Paginator(selectors.meetings_for(user=request.user), MEETINGS_PAGE_SIZE).get_page(
@@ -53,7 +53,7 @@ def meeting_list(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def meeting_history(request):
     """Meetings held, of a kind and in a year, each with its minutes and its decisions as
     they stand now (done or open), the decisions carried over to it, and its PDF."""
@@ -70,7 +70,7 @@ def meeting_history(request):
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create(request):
     """A new meeting; its agenda is drawn from the dashboard as it is now."""
     form = forms.MeetingForm(request.POST or None, organizations=acting_organizations(request.user))
@@ -86,7 +86,7 @@ def meeting_create(request):
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_edit(request, public_id):
     """When, where and who: everyone invited gets the updated invitation."""
     meeting = permissions.meeting_for_user(request, public_id, "edit")
@@ -127,7 +127,7 @@ def _render_detail(request, meeting, *, item_form=None, status=200):
 
 
 @login_required
-@require_GET
+@require_safe
 def meeting_detail(request, public_id):
     """The meeting: when and where, the agenda with its minutes and decisions."""
     return _render_detail(request, permissions.meeting_for_user(request, public_id))
@@ -182,7 +182,7 @@ def agenda_item_change(request, public_id, item_id, action):
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def minutes_edit(request, public_id):
     """Who was present and the minutes of every item, in one form."""
     meeting = permissions.meeting_for_user(request, public_id, "edit")
@@ -201,7 +201,7 @@ def minutes_edit(request, public_id):
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def decision_create(request, public_id, item_id, kind):
     """Record a decision of one kind on an item: a task, a responsibility on the item's
     problem, a decision on the item's pair, a new problem."""
@@ -255,7 +255,7 @@ def minutes_approve(request, public_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def minutes_pdf(request, public_id):
     """The minutes (or, before the meeting, the agenda) as a PDF."""
     meeting = permissions.meeting_for_user(request, public_id)
@@ -270,7 +270,7 @@ def minutes_pdf(request, public_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def meeting_ics(request, public_id):
     """The meeting as a calendar invitation."""
     meeting = permissions.meeting_for_user(request, public_id)

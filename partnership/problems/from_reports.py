@@ -157,7 +157,7 @@ def _chosen_reports(params) -> list[ResidentReport]:
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def problem_from_reports(request):
     """GET: the problem form prefilled from the chosen reports, which it lists; POST: record
     the problem and link the reports (the same checks as recording any problem)."""

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnership.models import Area, Theme
 from partnership.pagination import CappedCountPaginator, KnownCountPaginator
@@ -72,7 +72,7 @@ def _render_problem(request, problem, *, status=200, **bound):
 
 
 @login_required
-@require_GET
+@require_safe
 def problem_list(request):
     """The partners' list of problems with filters (a resident has the public page)."""
     filterset = ProblemFilter(request.GET, queryset=selectors.problem_list(user=request.user))
@@ -85,14 +85,14 @@ def problem_list(request):
     return render(request, "partnership/problem_list.html", context)
 
 
-@require_GET
+@require_safe
 def problem_detail(request, public_id):
     """Who sees it, who does what by when, linked initiatives, status history, actions."""
     return _render_problem(request, permissions.problem_for_user(request, public_id, "view"))
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def problem_create(request):
     """Record a problem; before saving, similar open problems are offered ("we see this
     too") instead of a duplicate — "Record anyway" skips them."""
@@ -131,7 +131,7 @@ def problem_create(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def problem_edit(request, public_id):
     """Correct a problem (its recording organisation's members, coordinators); a save on top
     of a newer change is refused with the input kept."""
@@ -160,7 +160,7 @@ def problem_edit(request, public_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def problem_archive(request, public_id):
     """GET asks "are you sure?", naming what archiving does; POST archives."""
     problem = permissions.problem_for_user(request, public_id, "edit")
@@ -295,7 +295,7 @@ def problem_unlink_initiative(request, public_id, initiative_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def problem_history(request, public_id):
     problem = permissions.problem_for_user(request, public_id, "see_details")
     history = selectors.problem_history(
@@ -306,7 +306,7 @@ def problem_history(request, public_id):
     )
 
 
-@require_GET
+@require_safe
 def public_problems(request):
     """The "Ni sa, vi gjorde" page: public problems by what came of them (``public``: done,
     under way, nobody yet, closed), their status, who is responsible, the public initiatives
@@ -327,7 +327,7 @@ def public_problems(request):
     )
 
 
-@require_GET
+@require_safe
 def public_problem(request, public_id):
     """One public problem's own page: what came of it, who works on it, the public
     initiatives addressing it; 404 for any problem that is not public."""
@@ -338,7 +338,7 @@ def public_problem(request, public_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def problem_digest(request):
     """Opt in to or out of the weekly problem email."""
     subscribed = ProblemDigestSubscription.objects.filter(user=request.user).exists()
@@ -373,7 +373,7 @@ def problem_digest(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def walk_list(request):
     if not permissions.can_see_walks(request.user):
         raise PermissionDenied
@@ -388,7 +388,7 @@ def walk_list(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def walk_detail(request, public_id):
     """A confirmed walk's findings and their status (a draft goes to its preview)."""
     walk = permissions.walk_for_user(request, public_id, "view")
@@ -399,7 +399,7 @@ def walk_detail(request, public_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def walk_template(request):
     """The CSV template, headers in the page's language."""
     if not permissions.can_import_walk(request.user):
@@ -424,7 +424,7 @@ def _import_context(form, parsed=None) -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def walk_import(request):
     """Upload a file of findings. A file with any error comes back as a preview of every
     row with its errors and nothing is saved; a valid one is kept as a draft for the
@@ -454,7 +454,7 @@ def walk_import(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def walk_preview(request, public_id):
     """Every row of a valid upload, before anything is imported."""
     walk = permissions.walk_for_user(request, public_id, "view")

@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnership.models import Area
 from partnership.pagination import CappedCountPaginator
@@ -28,7 +28,7 @@ TOO_MANY = _(
 )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request):
     """Tell us about a place: no account. A filled honeypot gets the same thanks, and
     nothing is saved; over the rate limit, 429 with the input kept."""
@@ -56,14 +56,14 @@ def report(request):
     return redirect(f"{reverse('residents:thanks')}?area={saved.area.slug}")
 
 
-@require_GET
+@require_safe
 def thanks(request):
     """After sending: what happens now, and the counts of the place's area."""
     area = Area.objects.filter(slug=request.GET.get("area", "")).first()
     return render(request, "residents/report_thanks.html", {"area": area})
 
 
-@require_GET
+@require_safe
 def summary(request, area=None):
     """What residents say, in counts only: for the whole partnership or one area (with its
     sub-areas), by reason and time of day, unsafe and safe apart; never a point or a text.
@@ -93,7 +93,7 @@ def _partner_required(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def report_list(request):
     """The partners' list of reports with filters (area, reason, unsafe or safe, period),
     the points on a map; a coordinator selects reports to make a problem of them."""
@@ -112,7 +112,7 @@ def report_list(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def map_data(request):
     """The partners' map layer: the filtered reports as GeoJSON points snapped to about
     50 m, with their reasons; the text only when shown (and never a hidden one)."""
@@ -168,7 +168,7 @@ def report_show(request, public_id):
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def open311_keys(request):
     """Keys for apps that send reports over Open311: issue one (shown once), revoke one."""
     form = forms.Open311KeyForm(request.POST if request.method == "POST" else None)
@@ -192,7 +192,7 @@ def open311_keys(request):
 
 
 @coordinator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def open311_key_revoke(request, public_id):
     """GET asks "are you sure?"; POST revokes: the app's reports are refused from then on."""
     key = permissions.open311_key_for_user(request, public_id)
