@@ -180,6 +180,16 @@ class Initiative(LocatedModel, ArchivableModel):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # Operativt mål (the åtgärdsplan's goal column): a measurable commitment in words
+    # ("minst 100 kvällar"), with the number of sessions it promises where it has one; the
+    # åtgärdsplan measures delivered sessions against it.
+    operational_goal = models.CharField(_("operational goal"), max_length=300, blank=True)
+    goal_target = models.PositiveIntegerField(
+        _("target number"),
+        null=True,
+        blank=True,
+        help_text=_("Where the goal is a number of sessions: how many, by the end date."),
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     # The delivery log (initiatives/delivery.py): the lead organisation's members mark the

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "initiatives",
     "partnership.residents",  # residents' reports of places (below problems)
     "partnership.problems",
+    "partnership.observations",  # observations by trusted reporters (händelser)
     "partnership.coordination",
     "partnership.meetings",  # the partnership meetings: agenda, minutes, decisions
     "partnership.demo",  # development only: load_demo, seed_scale, bench_*

@@ -203,6 +203,13 @@ class Membership(models.Model):
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # A trusted reporter logs observations (händelser) for the organisation; its admins
+    # grant it (partnership/observations).
+    is_reporter = models.BooleanField(
+        _("reporter"),
+        default=False,
+        help_text=_("May log observations (what they saw, where and when) for the organisation."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -29,6 +29,22 @@ from partnership.models import (
 from partnership.permissions import is_coordinator, is_partner, partner_organization_ids
 
 
+class CauseCategory(models.TextChoices):
+    """Kinds of cause a problem may have (orsak), after the situational questions of Brå's
+    guidance: what about the place, the people around and the opportunity makes it happen."""
+
+    PHYSICAL_ENVIRONMENT = (
+        "physical_environment",
+        _("Physical environment (lighting, hidden spots, disrepair)"),
+    )
+    FEW_ADULTS = "few_adults", _("Few adults about, little informal control")
+    OPPORTUNITY = "opportunity", _("Easy targets or opportunities")
+    MEETING_PLACE = "meeting_place", _("A gathering place with nothing to do")
+    DRUGS_ALCOHOL = "drugs_alcohol", _("Drugs or alcohol")
+    CONFLICT = "conflict", _("Conflicts between groups")
+    OTHER = "other", _("Other")
+
+
 class ProblemQuerySet(models.QuerySet):
     def active(self):
         """Not archived."""
@@ -127,6 +143,14 @@ class Problem(LocatedModel, ArchivableModel):
         null=True,
         blank=True,
         help_text=_("May be earlier than the start: 22:00–02:00 runs past midnight."),
+    )
+    # Orsak, the åtgärdsplan's second column (Brå's template): why it happens here.
+    cause = models.TextField(_("cause"), blank=True, max_length=2000)
+    cause_categories = ArrayField(
+        models.CharField(max_length=24, choices=CauseCategory.choices),
+        verbose_name=_("kinds of cause"),
+        default=list,
+        blank=True,
     )
     severity = models.PositiveSmallIntegerField(_("severity"), default=3)
     status = models.CharField(
