@@ -62,6 +62,8 @@ urlpatterns += i18n_patterns(
     # --- Problems: the partners' register and the public "you said, we did" page ---
     path(_("problems/"), include("partnership.problems.urls")),
     path(_("you-said-we-did/"), include(problem_urls.public_urlpatterns)),
+    # --- Observations (händelser) and the weekly lägesbild: partners only ---
+    path(_("observations/"), include("partnership.observations.urls")),
     # --- Residents: "Säg till om en plats", its counts, the partners' list ---
     path(_("tell-us/"), include("partnership.residents.urls")),
     # allauth's set-up of an authenticator app, made one flow (stakeholders/mfa.py).
