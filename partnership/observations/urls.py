@@ -2,7 +2,6 @@
 Mounted at ``/handelser/`` (``/en/observations/``)."""
 
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
 from . import views
 
