@@ -14,6 +14,18 @@ class PartnershipConfig(AppConfig):
         # constant whenever it builds a list; its documentation suggests setting it here).
         fields.BLANK_CHOICE_LABEL = _("Choose an option")
 
+        # The page cache's generation trigger on every table of the portal's apps, those
+        # a later migration adds included (partnership/page_cache.py).
+        from django.db.models.signals import post_migrate
+
+        from partnership import page_cache
+
+        post_migrate.connect(
+            page_cache.install_triggers_after_migrate,
+            sender=self,
+            dispatch_uid="page-cache-install-triggers",
+        )
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The Django admin behind the account login and the second factor

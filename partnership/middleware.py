@@ -86,3 +86,30 @@ class SecurityHeadersMiddleware:
             (session is not None and session.modified)
             or self.session_cookies.intersection(response.cookies)
         )
+
+
+class HeadAsGetMiddleware:
+    """HEAD is answered wherever GET is, exactly as GET but without the body (RFC 9110
+    §9.3.2): the view runs as for a GET, and the body is dropped here (``Content-Length``
+    stays what the GET's is). So a view that tells its form's GET from its POST by
+    ``request.method == "GET"`` never takes a HEAD for a submission, and django-ninja's API
+    (which knows only the methods its operations declare) answers HEAD too.
+
+    Right after ``SecurityHeadersMiddleware``: everything further in sees a GET."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            response.streaming_content = iter(())
+        else:
+            response.content = b""
+        return response

@@ -245,3 +245,23 @@ class TargetGroup(VocabularyTerm):
     class Meta(VocabularyTerm.Meta):
         verbose_name = _("target group")
         verbose_name_plural = _("target groups")
+
+
+class Generation(models.Model):
+    """The generation of everything public pages show (``partnership/page_cache.py``).
+
+    Not written by Python: a statement-level trigger on every table of the portal's apps
+    replaces a row's ``token`` in the same transaction as the write. Each writing transaction
+    takes a row nobody else holds (``SKIP LOCKED``) or adds one, so the rows number at most
+    the writers that were ever at work at once, and no write ever waits here. The page cache
+    keys pages by a hash of all tokens: a committed write changes it for every worker."""
+
+    token = models.UUIDField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("generation of the public pages")
+        verbose_name_plural = _("generations of the public pages")
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

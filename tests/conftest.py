@@ -58,6 +58,36 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty page cache (partnership/page_cache.py): a test's
+    rolled-back writes leave the generation where the previous test found it, so pages kept
+    by another test would otherwise match."""
+    from partnership.page_cache import forget_pages
+
+    forget_pages()
+    yield
+    forget_pages()
+
+
+@pytest.fixture
+def monkeypatch(monkeypatch):
+    """pytest's ``monkeypatch``; each patch also empties the page cache, so that the next
+    request renders with the patched code (in production code does not change at run time)."""
+    from partnership.page_cache import forget_pages
+
+    for name in ("setattr", "delattr", "setitem", "delitem"):
+        original = getattr(monkeypatch, name)
+
+        def patch_and_forget(*args, _original=original, **kwargs):
+            result = _original(*args, **kwargs)
+            forget_pages()
+            return result
+
+        setattr(monkeypatch, name, patch_and_forget)
+    return monkeypatch
+
+
 @pytest.fixture
 def resident(client):
     """An anonymous visitor: the test client without a login."""

@@ -166,19 +166,24 @@ def test_every_link_on_the_home_page_leads_somewhere(resident):
 # --- Language switcher ------------------------------------------------------------------------
 
 
-def test_the_language_switcher_is_a_plain_form(resident):
+def test_the_language_switcher_links_to_this_page_in_the_other_language(resident):
+    """Plain links, no form: no CSRF token on every page (the page cache keeps them)."""
     html = resident.get("/tillganglighet/").text
-    form = re.search(
-        r'<form class="language-switcher" action="([^"]+)" method="post">(.*?)</form>', html, re.S
-    )
-    assert form.group(1) == "/i18n/setlang/"
-    body = form.group(2)
-    assert '<select id="language-select" name="language">' in body
-    assert '<label for="language-select">' in body
-    assert '<input type="hidden" name="next" value="/tillganglighet/">' in body
-    assert 'value="sv" lang="sv" selected>Svenska<' in body
-    assert 'value="en" lang="en">English<' in body
-    assert '<button type="submit"' in body
+    nav = re.search(r'<nav class="language-switcher"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    assert "<form" not in html.split('id="main"')[0], "no form in the header of a visitor"
+    assert "csrfmiddlewaretoken" not in html
+    assert 'Språk <span lang="en">(Language)</span>:' in nav
+    assert '<span lang="sv" aria-current="true">Svenska</span>' in nav
+    assert 'href="/en/accessibility/" hreflang="en" lang="en">English</a>' in nav
+    english = resident.get("/en/initiatives/?q=natt").text
+    nav = re.search(r'<nav class="language-switcher"[^>]*>(.*?)</nav>', english, re.S).group(1)
+    assert 'href="/insatser/?q=natt" hreflang="sv" lang="sv">Svenska</a>' in nav
+    assert '<span lang="en" aria-current="true">English</span>' in nav
+
+
+def test_the_language_switcher_on_an_unknown_address_leads_to_the_other_home_page(resident):
+    html = resident.get("/det-har-finns-inte/").text
+    assert 'href="/en/" hreflang="en" lang="en">English</a>' in html
 
 
 @pytest.mark.parametrize(
