@@ -29,7 +29,7 @@ from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator
 
-from initiatives import geo, selectors
+from initiatives import figures, geo, selectors
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative
 from partnership.models import Area, TargetGroup, Theme
@@ -279,9 +279,13 @@ def _absolute(request: HttpRequest, viewname: str, *args) -> str:
         return request.build_absolute_uri(reverse(viewname, args=args))
 
 
-def _page(request: HttpRequest, queryset, paging: Paging, serialize) -> dict:
-    """One page as ``{count, next, previous, results}``; past the end, empty results."""
-    paginator = Paginator(queryset, paging.page_size)
+def _page(request: HttpRequest, queryset, paging: Paging, serialize, *, kept=False) -> dict:
+    """One page as ``{count, next, previous, results}``; past the end, empty results.
+    ``kept``: the count is kept until a write (``figures.count``; initiatives only)."""
+    if kept:
+        paginator = figures.KeptCountPaginator(queryset, paging.page_size, capped=False)
+    else:
+        paginator = Paginator(queryset, paging.page_size)
     count = paginator.count
     rows = []
     if paging.page <= paginator.num_pages:
@@ -370,7 +374,7 @@ def initiatives(request, filters: Query[InitiativeFilters], paging: Query[Paging
             "updated_at": initiative.updated_at,
         }
 
-    return Status(200, _page(request, queryset, paging, serialize))
+    return Status(200, _page(request, queryset, paging, serialize, kept=True))
 
 
 @api.get(

@@ -11,19 +11,29 @@ commits, since a request that read before the commit may have kept old figures u
 old token — so the next request from any worker computes afresh (the cache is shared: the
 database cache or Redis). ``QuerySet.update()`` and ``bulk_create`` send no signal: code
 that changes initiatives in bulk calls :func:`forget` itself.
+
+The same goes for the counts of filtered lists (:func:`count`, :class:`KeptCountPaginator`:
+the list page, the API, HSDS), kept per SQL statement: a count over every public row took
+60–170 ms a request at 100,000 initiatives. Changing a link (themes, areas, target groups,
+partner organisations) or the vocabulary and areas also replaces the token.
 """
 
+import hashlib
 import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Count, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Count
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from initiatives.models import Initiative, ScheduleSlot, SessionMark
+from partnership.models import Area, TargetGroup, Theme
+from partnership.pagination import CappedCountPaginator
 from stakeholders.models import Organization
 
 GENERATION_KEY = "{scope}:figures-generation"
@@ -60,13 +70,47 @@ def public_counts() -> dict:
     ``current`` as ``Initiative.objects.current()`` defines it, the list page's default."""
 
     def count():
-        public = Initiative.objects.public()
-        return public.aggregate(
+        # One pass over the index ``initiative_public_lead_idx`` (not a second scan of the
+        # public rows for "current": 240 ms at 100,000 initiatives, issue 16).
+        return Initiative.objects.public().aggregate(
             initiatives=Count("pk"),
-            current_initiatives=Count("pk", filter=Q(pk__in=public.current().values("pk"))),
+            current_initiatives=Count("pk", filter=Initiative.objects.current_q()),
         )
 
     return kept("public-counts", count)
+
+
+def count(queryset, *, cap: int | None = None) -> int:
+    """``queryset.count()`` — or at most ``cap + 1`` — kept until a write, under the
+    statement itself: a filter combination counted once per generation, whoever asks (a
+    list page, the API, HSDS). For querysets of initiatives and what their writes change."""
+    queryset = queryset.order_by()
+    if cap is not None:
+        queryset = queryset[: cap + 1]
+    try:
+        sql, params = queryset.values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    return kept("count", queryset.count, digest)
+
+
+class KeptCountPaginator(CappedCountPaginator):
+    """A paginator whose count (capped at ``cap`` like ``CappedCountPaginator``'s, or not
+    with ``capped=False``: the API's exact count) is kept until a write (:func:`count`)."""
+
+    def __init__(self, object_list, per_page, *, capped: bool = True):
+        super().__init__(object_list, per_page)
+        if not capped:
+            self.cap = None
+
+    @cached_property
+    def count(self) -> int:
+        counted = count(self.object_list, cap=self.cap)
+        if self.cap is None:
+            return counted
+        self.count_capped = counted > self.cap
+        return min(counted, self.cap)
 
 
 def forget(scope: str = "initiatives") -> None:
@@ -88,3 +132,27 @@ def _on_write(sender, **kwargs):
     forget()
     if sender is Organization:
         forget("problems")  # who did it: approved organisations only
+
+
+# What the list's filters match on (kept counts, :func:`count`): an initiative's links to
+# themes, target groups, areas and partner organisations, and the vocabulary and areas
+# themselves (an area moved under another changes what "with its sub-areas" holds).
+@receiver(m2m_changed, sender=Initiative.themes.through, dispatch_uid="figures-themes")
+@receiver(m2m_changed, sender=Initiative.target_groups.through, dispatch_uid="figures-groups")
+@receiver(m2m_changed, sender=Initiative.areas.through, dispatch_uid="figures-areas")
+@receiver(
+    m2m_changed, sender=Initiative.partner_organizations.through, dispatch_uid="figures-partners"
+)
+def _on_link(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        forget()
+
+
+@receiver(post_save, sender=Area, dispatch_uid="figures-area-save")
+@receiver(post_delete, sender=Area, dispatch_uid="figures-area-delete")
+@receiver(post_save, sender=Theme, dispatch_uid="figures-theme-save")
+@receiver(post_delete, sender=Theme, dispatch_uid="figures-theme-delete")
+@receiver(post_save, sender=TargetGroup, dispatch_uid="figures-group-save")
+@receiver(post_delete, sender=TargetGroup, dispatch_uid="figures-group-delete")
+def _on_vocabulary_write(sender, **kwargs):
+    forget()

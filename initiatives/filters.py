@@ -12,7 +12,6 @@ the API) answers it with a 400 saying which filter and why, and never ignores it
 """
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 import django_filters
@@ -26,6 +25,7 @@ from initiatives.models import Initiative, ScheduleSlot
 from partnership.models import Area, TargetGroup, Theme, Visibility
 from partnership.permissions import partner_organization_ids
 from partnership.widgets import DateInput, LongSelect
+from stakeholders.filters import AREA_OPTIONS_CAP, AreaChoices  # noqa: F401 (problems, tests)
 from stakeholders.models import Organization
 
 SEARCH_CONFIG = "swedish"
@@ -56,10 +56,6 @@ class OrganizationMatch:
 
     def __str__(self):
         return self.name or f"“{self.text}”"
-
-
-# The area filter lists every area up to this many (a neighbourhood: a few dozen).
-AREA_OPTIONS_CAP = 60
 
 
 class OrganizationField(forms.CharField):
@@ -104,58 +100,6 @@ class OrganizationField(forms.CharField):
 
 class OrganizationFilter(django_filters.Filter):
     field_class = OrganizationField
-
-
-class AreaChoices:
-    """The area filter's options without shipping every area (hundreds at national scale):
-    every area while there are at most ``AREA_OPTIONS_CAP``; beyond that the top two
-    levels of the area tree (the partnership's area and its districts) and, once an area
-    is chosen, its ancestors, its siblings and the areas just within it — a hierarchical
-    choice that works without JavaScript, one filtering at a time. Any area id is still a
-    valid value (the field's queryset is every area). Evaluated once, when the widget
-    renders (one query, two beyond the cap)."""
-
-    def __init__(self, field, chosen):
-        self.field = field
-        self.chosen = chosen
-        self._options = None
-
-    def _areas(self):
-        every = list(Area.objects.values_list("pk", "name", "parent_id")[: AREA_OPTIONS_CAP + 1])
-        if len(every) <= AREA_OPTIONS_CAP:
-            return every
-        shown = Q(parent__isnull=True) | Q(parent__parent__isnull=True)
-        chosen = str(self.chosen or "")
-        if chosen.isdigit() and int(chosen) < 2**31:
-            around = Area.objects.filter(pk=int(chosen))
-            shown |= (
-                Q(pk=int(chosen))
-                | Q(parent_id=int(chosen))
-                | Q(parent_id__in=around.values("parent_id"))
-                | Q(pk__in=around.values("parent__parent_id"))
-                | Q(pk__in=around.values("parent_id"))
-            )
-        return list(Area.objects.filter(shown).values_list("pk", "name", "parent_id"))
-
-    def __iter__(self):
-        if self._options is None:
-            self._options = list(self._build())
-        return iter(self._options)
-
-    def _build(self):
-        areas = self._areas()
-        children = defaultdict(list)
-        ids = {pk for pk, _name, _parent in areas}
-        for pk, name, parent in areas:
-            children[parent if parent in ids else None].append((pk, name))
-        yield "", self.field.empty_label
-
-        def walk(parent, depth):
-            for pk, name in sorted(children[parent], key=lambda row: row[1]):
-                yield pk, "\u2003" * depth + name  # em spaces: the tree's depth
-                yield from walk(pk, depth + 1)
-
-        yield from walk(None, 0)
 
 
 class InitiativeFilter(django_filters.FilterSet):

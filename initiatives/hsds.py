@@ -62,7 +62,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
 
-from initiatives import selectors
+from initiatives import figures, selectors
 from initiatives.api import Utf8JSONRenderer
 from initiatives.filters import search_query
 from initiatives.models import Initiative, ScheduleSlot
@@ -488,7 +488,7 @@ def _page(items, total: int, paging: Paging) -> dict:
 
 
 def _paginate(queryset, paging: Paging, serialize) -> dict:
-    total = queryset.count()
+    total = figures.count(queryset)  # kept until a write: a count of 72,000 rows otherwise
     start = (paging.page - 1) * paging.per_page
     rows = queryset[start : start + paging.per_page] if start < total else []
     return _page((serialize(row) for row in rows), total, paging)

@@ -90,9 +90,15 @@ class InitiativeQuerySet(models.QuerySet):
         """Planned or active and not ended (no end date, or one from ``on`` — today by
         default — on): what the public list shows by default and the home page counts as
         "under way or planned". Paused, completed and cancelled ones are not current."""
+        return self.filter(self.current_q(on))
+
+    @staticmethod
+    def current_q(on=None) -> Q:
+        """:meth:`current` as a condition, for counting in the same pass as other rows
+        (``figures.public_counts``)."""
         on = on or timezone.localdate()
-        return self.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on), status__in=Initiative.LIVE_STATUSES
+        return (Q(ends_on__isnull=True) | Q(ends_on__gte=on)) & Q(
+            status__in=Initiative.LIVE_STATUSES
         )
 
 
@@ -231,6 +237,24 @@ class Initiative(LocatedModel, ArchivableModel):
                 name="initiative_newest_idx",
             ),
             GinIndex(fields=["search_vector"], name="initiative_search_gin"),
+            # Counting public initiatives (home, list, API, HSDS; issue 16) from the index
+            # alone: the lead organisation is joined for "approved", status and end date
+            # tell "current".
+            models.Index(
+                fields=["lead_organization"],
+                include=["status", "ends_on"],
+                condition=Q(archived_at__isnull=True, visibility=Visibility.PUBLIC),
+                name="initiative_public_lead_idx",
+            ),
+            # The sitemap's pages of 1,000 ids (initiatives/sitemaps.py, ID_SPAN): a page is
+            # one range of this index, the index's list of pages one ordered pass over it.
+            models.Index(
+                F("id") / 1000,
+                F("id"),
+                include=["lead_organization", "slug", "updated_at"],
+                condition=Q(archived_at__isnull=True, visibility=Visibility.PUBLIC),
+                name="initiative_public_sitemap_idx",
+            ),
             # Nearest titles and summaries first (trigram distance, ``<->`` and ``<<->``): the
             # similar-initiative lookup's candidates when the area is broad (see similar.py).
             GistIndex(

@@ -51,9 +51,10 @@ def initiative_list(request):
 
 
 def _list_paginator(request, filterset: InitiativeFilter) -> CappedCountPaginator:
-    """A resident's unfiltered list counts nothing: its total is the kept public count."""
+    """A resident's unfiltered list counts nothing: its total is the kept public count.
+    Any other list's (capped) count is kept until a write too (``figures.count``)."""
     if request.user.is_authenticated or not filterset.is_unfiltered():
-        return CappedCountPaginator(filterset.qs, PAGE_SIZE)
+        return figures.KeptCountPaginator(filterset.qs, PAGE_SIZE)
     counts = figures.public_counts()
     every = filterset.form.cleaned_data.get("include_ended")
     count = counts["initiatives" if every else "current_initiatives"]

@@ -50,7 +50,8 @@ def directory_table(
     organizations: Iterable[Organization], *, url_for: Callable[[Organization], str]
 ) -> Iterator[list]:
     """The header, then one row of plain values per organisation (from the directory
-    selector: areas and themes prefetched, ``live_initiative_count`` annotated): what the
+    selector: areas and themes prefetched, ``live_initiative_count`` set by
+    ``selectors.with_live_initiative_counts``): what the
     CSV and the spreadsheet (``partnership.spreadsheets``) both write."""
     yield [
         _("Organisation"),

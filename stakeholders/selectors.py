@@ -27,20 +27,35 @@ def home_stats() -> dict:
     return {"organizations": Organization.objects.approved().count()}
 
 
-def directory(*, user) -> QuerySet[Organization]:
-    """Approved organisations with their areas, themes and number of live initiatives the
-    user may see, in a fixed number of queries."""
-    visible_live = _initiatives().visible_to(user).live().values("pk")
+def directory() -> QuerySet[Organization]:
+    """Approved organisations by name with their areas (names only: not the boundaries)
+    and themes, in a fixed number of queries. The page's organisations get their number
+    of live initiatives from :func:`with_live_initiative_counts`."""
     return (
         Organization.objects.approved()
-        .prefetch_related("areas", "themes")
-        .annotate(
-            live_initiative_count=Count(
-                "led_initiatives", filter=Q(led_initiatives__in=visible_live), distinct=True
-            )
-        )
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.only("pk", "name")), "themes")
         .order_by("name")
     )
+
+
+def with_live_initiative_counts(organizations, *, user) -> list[Organization]:
+    """``organizations`` (a page of the directory, or all of it for a download) as a list,
+    each with ``live_initiative_count``: the live initiatives it leads that the user may
+    see. One query grouped over those organisations' initiatives only — counting for every
+    organisation with a join took 0.8 s a page at 100,000 initiatives (issue 16)."""
+    organizations = list(organizations)
+    counts = dict(
+        _initiatives()
+        .visible_to(user)
+        .live()
+        .filter(lead_organization__in=[organization.pk for organization in organizations])
+        .order_by()
+        .values_list("lead_organization")
+        .annotate(Count("pk"))
+    )
+    for organization in organizations:
+        organization.live_initiative_count = counts.get(organization.pk, 0)
+    return organizations
 
 
 def organization_detail_queryset(*, user, with_contacts: bool) -> QuerySet[Organization]:
@@ -138,7 +153,9 @@ def directory_matrix(*, organizations, dimension: str) -> Matrix:
     One query for the columns, whatever the number of rows."""
     if dimension not in MATRIX_DIMENSIONS:
         raise ValueError(dimension)
-    columns = list(Theme.objects.all() if dimension == "themes" else Area.objects.order_by("name"))
+    columns = list(
+        Theme.objects.all() if dimension == "themes" else Area.objects.only("pk", "name")
+    )
     rows = []
     for organization in organizations:
         linked = {item.pk for item in getattr(organization, dimension).all()}

@@ -34,13 +34,14 @@ def _status(form) -> int:
 
 
 def _directory_filter(request) -> OrganizationFilter:
-    return OrganizationFilter(request.GET, queryset=selectors.directory(user=request.user))
+    return OrganizationFilter(request.GET, queryset=selectors.directory())
 
 
 @require_safe
 def organization_list(request):
     filterset = _directory_filter(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_live_initiative_counts(page.object_list, user=request.user)
     context = {
         "filterset": filterset,
         "page": page,
@@ -71,7 +72,7 @@ def organization_export_csv(request):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     exports.directory_csv_write(
         response,
-        filterset.qs,
+        selectors.with_live_initiative_counts(filterset.qs, user=request.user),
         url_for=lambda org: request.build_absolute_uri(
             reverse("stakeholders:detail", args=[org.slug])
         ),
@@ -86,7 +87,7 @@ def organization_export_xlsx(request):
     if not permissions.can_export_directory(request.user):
         raise PermissionDenied
     table = exports.directory_table(
-        _directory_filter(request).qs,
+        selectors.with_live_initiative_counts(_directory_filter(request).qs, user=request.user),
         url_for=lambda org: request.build_absolute_uri(
             reverse("stakeholders:detail", args=[org.slug])
         ),

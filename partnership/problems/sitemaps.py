@@ -1,23 +1,18 @@
 """The public problems' own pages in the sitemap ("Ni sa, vi gjorde", one page each), in
-Swedish and English: ``Problem.objects.public()`` only. Added to the project's sitemap
-index in ``partnership/urls.py`` (the initiatives' sitemaps cannot know this app above
-them)."""
+Swedish and English: ``Problem.objects.public()`` only, in pages of ids with the index kept
+until a problem changes (``initiatives.sitemaps.RowSitemap``). Added to the project's
+sitemap index in ``partnership/urls.py`` (the initiatives' sitemaps cannot know this app
+above them)."""
 
-from django.urls import reverse
-
-from initiatives.sitemaps import _Bilingual
+from initiatives.sitemaps import RowSitemap
 from partnership.problems.models import Problem
 
 
-class ProblemSitemap(_Bilingual):
+class ProblemSitemap(RowSitemap):
     changefreq = "weekly"
-    limit = 5_000
+    viewname = "public_problem"
+    key = "public_id"
+    scope = "problems"  # forgotten on every write of a problem (problems/public.py)
 
-    def items(self):
-        return Problem.objects.public().only("public_id", "updated_at").order_by("pk")
-
-    def location(self, item):
-        return reverse("public_problem", args=[item.public_id])
-
-    def lastmod(self, item):
-        return item.updated_at
+    def queryset(self):
+        return Problem.objects.public()

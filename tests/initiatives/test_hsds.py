@@ -602,6 +602,10 @@ def test_answers_conform_to_its_openapi_schema(data, path):
     def conforms(case):
         # An id of the right form that names nothing is refused (400 in a filter, 404 as
         # an address) by design, so "schema-valid input is accepted" cannot hold.
-        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+        # The WSGI transport does not unzip as an HTTP client does: ask for plain bodies.
+        case.call_and_validate(
+            headers={"Accept-Encoding": "identity"},
+            excluded_checks=[positive_data_acceptance],
+        )
 
     conforms()

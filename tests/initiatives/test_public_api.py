@@ -215,6 +215,10 @@ def test_answers_conform_to_the_openapi_schema(data, path):
         # A filter value of the right form that names nothing (theme=10000) is refused with a
         # 400 by design (one behaviour for page, map, CSV, calendar and API: issue 17), so
         # "schema-valid input is accepted" cannot hold for the filters.
-        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+        # The WSGI transport does not unzip as an HTTP client does: ask for plain bodies.
+        case.call_and_validate(
+            headers={"Accept-Encoding": "identity"},
+            excluded_checks=[positive_data_acceptance],
+        )
 
     conforms()

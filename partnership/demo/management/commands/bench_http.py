@@ -10,8 +10,9 @@ collected static files) on a database of its own seeded with ``seed_scale``. It
 3. creates real sessions in the database (``django_session``): one for a partner (an admin
    of an approved scale organisation) and one for a coordinator who passed the second factor
    (``partnership/demo/benchmark.py``), and passes their cookies to wrk;
-4. counts the SQL queries of each page with the test client (``CaptureQueriesContext``, the
-   second request, so that warm caches count as they do under load);
+4. counts the SQL queries of each page with the test client (``CaptureQueriesContext``): the
+   second request, so that warm caches count as they do under load, and a "miss" — the
+   first request after a write, with the page cache off and the kept figures forgotten;
 5. starts gunicorn as the README's production section does (``gunicorn partnership.wsgi
    --workers 2×cores``, sync workers) and the reference (``gunicorn bench.wsgi``: one view, one
    raw query, 50 rows, a bare template — ``bench/``) on another port;
@@ -46,11 +47,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from initiatives import figures
 from initiatives.models import Initiative
+from initiatives.sitemaps import InitiativeSitemap
 from partnership.demo.benchmark import pass_second_factor
 from partnership.demo.scale import SLUG_PREFIX
 from partnership.models import Area, Theme
@@ -68,6 +71,7 @@ class Page:
     path: str
     role: str = "anonymous"  # or "partner", "coordinator"
     queries: int | None = None
+    miss_queries: int | None = None
     result: dict | None = None
     references: list[dict] = field(default_factory=list)
 
@@ -113,6 +117,7 @@ class Command(BaseCommand):
         clients = self._clients()
         for page in pages:
             page.queries = self._count_queries(clients[page.role], page.path)
+            page.miss_queries = self._count_miss_queries(clients[page.role], page.path)
         name = settings.SESSION_COOKIE_NAME
         cookies = {
             role: f"{name}={client.cookies[name].value}"
@@ -173,6 +178,12 @@ class Command(BaseCommand):
             f"Loading {size:,} scale initiatives into {self._db()} (had {present:,})."
         )
         call_command("seed_scale", initiatives=size, seed=SEED, flush=present > 0)
+        # What autovacuum does soon after a load in production: statistics, and the
+        # visibility map that lets counts read the indexes alone (index-only scans).
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+        self.stdout.write(f"VACUUM (ANALYZE) in {time.monotonic() - started:.1f} s.")
 
     def _db(self) -> str:
         return connection.settings_dict["NAME"]
@@ -220,6 +231,10 @@ class Command(BaseCommand):
             or Area.objects.order_by("pk").first()
         )
         organization = sample.lead_organization
+        # A full page from the middle of the initiatives' section (pages are ranges of ids).
+        numbers = [page.number for page in InitiativeSitemap().pages()]
+        number = numbers[len(numbers) // 2] if numbers else 1
+        sitemap_page = f"/sitemap-initiatives.xml?p={number}"
         with translation.override("sv"):
             listing = reverse("initiatives:list")
             dashboard = "coordinator:dashboard:"
@@ -237,7 +252,8 @@ class Command(BaseCommand):
                 Page("directory", reverse("stakeholders:list")),
                 Page("organisation", reverse("stakeholders:detail", args=[organization.slug])),
                 Page("Ni sa, vi gjorde", reverse("public_problems")),
-                Page("sitemap page", "/sitemap-initiatives.xml"),
+                Page("sitemap index", "/sitemap.xml"),
+                Page("sitemap page", sitemap_page),
                 Page("/insatser/ (partner)", listing, "partner"),
                 Page("Mina sidor (partner)", reverse("my_pages"), "partner"),
                 Page(
@@ -257,6 +273,16 @@ class Command(BaseCommand):
         self._get(client, path)  # warm-up: the steady state counts
         with CaptureQueriesContext(connection) as queries:
             self._get(client, path)
+        return len(queries)
+
+    def _count_miss_queries(self, client: Client, path: str) -> int:
+        """The queries of the first request after a write: no page cache, no kept figures
+        (``figures.forget``), what every page costs once per write."""
+        with override_settings(PAGE_CACHE_ENABLED=False):
+            figures.forget()
+            figures.forget("problems")
+            with CaptureQueriesContext(connection) as queries:
+                self._get(client, path)
         return len(queries)
 
     def _get(self, client: Client, path: str):
@@ -352,10 +378,12 @@ class Command(BaseCommand):
             f"{min(references):.0f}–{max(references):.0f} req/s. Errors: answers other than "
             f"2xx, socket errors and requests over {options['timeout']} s; done: requests "
             "answered within the run (those still waiting at its end count nowhere: p50/p99 "
-            "are over the answered ones); “none answered”: not one.\n"
+            "are over the answered ones); “none answered”: not one. Queries: of one "
+            "request in the steady state (a page cache hit: 1); miss: of the first request "
+            "after a write (no page cache, no kept figures).\n"
         )
         header = f"| {'page':<24} | {'req/s':>7} | {'ratio':>6} | {'p50 ms':>7} | {'p99 ms':>7} "
-        header += f"| {'errors':>13} | {'done':>5} | {'queries':>7} |"
+        header += f"| {'errors':>13} | {'done':>5} | {'queries':>7} | {'miss':>4} |"
         self.stdout.write(header)
         self.stdout.write("|" + "|".join("-" * len(cell) for cell in header.split("|")[1:-1]) + "|")
         for page in pages:
@@ -367,5 +395,6 @@ class Command(BaseCommand):
             errors = str(result["errors"]) if answered else "none answered"
             self.stdout.write(
                 f"| {page.label:<24} | {result['rps']:>7.1f} | {ratio:>5.2f}× | {p50:>7} | "
-                f"{p99:>7} | {errors:>13} | {result['requests']:>5} | {page.queries:>7} |"
+                f"{p99:>7} | {errors:>13} | {result['requests']:>5} | {page.queries:>7} | "
+                f"{page.miss_queries:>4} |"
             )
