@@ -1,15 +1,18 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from partnership.filter_addresses import without_empty_parameters
 from stakeholders import views
 
 app_name = "stakeholders"
+matrix = without_empty_parameters(views.organization_matrix)
 
 urlpatterns = [
     # Directory
-    path("", views.organization_list, name="list"),
-    path(_("matrix/themes/"), views.organization_matrix, {"dimension": "themes"}, "matrix_themes"),
-    path(_("matrix/areas/"), views.organization_matrix, {"dimension": "areas"}, "matrix_areas"),
+    # No JavaScript on these pages: empty filters are left out by a redirect.
+    path("", without_empty_parameters(views.organization_list), name="list"),
+    path(_("matrix/themes/"), matrix, {"dimension": "themes"}, "matrix_themes"),
+    path(_("matrix/areas/"), matrix, {"dimension": "areas"}, "matrix_areas"),
     path("export.csv", views.organization_export_csv, name="export_csv"),
     path("export.xlsx", views.organization_export_xlsx, name="export_xlsx"),
     # Applications

@@ -10,8 +10,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from initiatives.filters import AreaChoices
 from partnership.models import Area, Theme
 from partnership.problems.models import Problem, ProblemResponsibility
+from partnership.widgets import LongSelect
 from stakeholders.models import Organization
 
 
@@ -109,6 +111,18 @@ class PublicProblemFilter(django_filters.FilterSet):
     class Meta:
         model = Problem
         fields = ["area", "theme", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Hundreds of areas at national scale: the initiatives' hierarchical choice,
+        # rendered in Python (Django's per-option templates cost ~0.1 ms an option).
+        field = self.form.fields["area"]
+        field.widget = LongSelect()
+        field.widget.choices = AreaChoices(field, self.data.get("area") if self.data else None)
+        field.help_text = _(
+            "Includes the areas within it. Choose a district and filter: its places are "
+            "then offered too."
+        )
 
     filter_area = ProblemFilter.filter_area
     filter_theme = ProblemFilter.filter_theme

@@ -3,6 +3,12 @@ what is being done, then what nobody has taken on yet, then what was closed with
 — and the figures the home page shows of it, kept in the cache until a problem, a
 responsibility or an organisation changes (``initiatives.figures``, scope "problems").
 
+The page's order — progress, then severity, then the newest — costs a pass over every
+public problem with two existence checks each (760 ms at 100,000 initiatives, 10,000 public
+problems): :func:`page` keeps the ordered ids in the cache (``ranked_ids``, scope
+"problems", dropped on every write that can move a problem) and fetches only the page's
+twenty rows; a filter narrows the kept order to the ids that match.
+
 The groups, defined once here (``progress``) and used by the page, each problem's page and
 the home page:
 
@@ -13,11 +19,15 @@ the home page:
 - closed: dismissed (with the reason in the outcome).
 """
 
+from array import array
+
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from initiatives import figures
+from initiatives.models import Initiative
 from partnership.problems import selectors
 from partnership.problems.models import Problem, ProblemResponsibility
 from stakeholders.models import Organization
@@ -59,6 +69,39 @@ def by_progress(problems):
     return problems.annotate(progress=progress()).order_by(
         "progress", severity_first.desc(), "-updated_at", "-pk"
     )
+
+
+def ranked_ids() -> array:
+    """The ids of every public problem in the page's order (:func:`by_progress`), kept
+    until a problem, a responsibility, an initiative's link to a problem or an
+    organisation changes (4 bytes an id: 40 KB for 10,000 public problems)."""
+
+    def compute():
+        ids = by_progress(selectors.public_problems()).values_list("pk", flat=True)
+        return array("q", ids)
+
+    return figures.kept("ranked-ids", compute, scope="problems")
+
+
+def page(filterset, number, *, per_page: int) -> Page:
+    """One page of the "Ni sa, vi gjorde" list in the page's order: the ids come from
+    :func:`ranked_ids` (narrowed to those ``filterset`` matches when a filter is set, one
+    query for the matching ids; a bad value is left out, the other filters apply), the rows
+    of the page only from the database (each with its ``progress``). The count is exact,
+    filtered or not."""
+    ranked = ranked_ids()
+    if not filterset.is_valid() or any(filterset.form.cleaned_data.values()):
+        matching = set(filterset.qs.order_by().values_list("pk", flat=True))
+        ids = [pk for pk in ranked if pk in matching]
+        # Written since the order was kept (it is dropped on commit): last, not lost.
+        ids += sorted(matching.difference(ids), reverse=True)
+    else:
+        ids = ranked
+    found = Paginator(ids, per_page).get_page(number)
+    rows = by_progress(selectors.public_problems()).filter(pk__in=list(found.object_list))
+    position = {pk: index for index, pk in enumerate(found.object_list)}
+    found.object_list = sorted(rows, key=lambda problem: position[problem.pk])
+    return found
 
 
 def public_count() -> int:
@@ -105,4 +148,18 @@ def home_section(*, now) -> dict:
 @receiver(post_save, sender=ProblemResponsibility, dispatch_uid="figures-responsibility-save")
 @receiver(post_delete, sender=ProblemResponsibility, dispatch_uid="figures-responsibility-delete")
 def _on_write(sender, **kwargs):
+    figures.forget("problems")
+
+
+# An initiative linked to a problem puts it under way (``progress``): the kept order moves
+# when a link is made or undone, or goes with its initiative (a cascade sends no
+# ``m2m_changed``).
+@receiver(m2m_changed, sender=Problem.initiatives.through, dispatch_uid="figures-problem-links")
+def _on_link(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        figures.forget("problems")
+
+
+@receiver(post_delete, sender=Initiative, dispatch_uid="figures-problems-initiative-delete")
+def _on_initiative_delete(sender, **kwargs):
     figures.forget("problems")

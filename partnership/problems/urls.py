@@ -5,6 +5,7 @@ without a namespace by the project's ``urls.py``)."""
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from partnership.filter_addresses import without_empty_parameters
 from partnership.problems import feeds, from_reports, open311, views
 
 app_name = "problems"
@@ -57,7 +58,8 @@ urlpatterns = [
 # "You said, we did" (public, under the language prefix: ``partnership/urls.py`` includes
 # these under its address) and its Atom feeds, the whole partnership's and one per area.
 public_urlpatterns = [
-    path("", views.public_problems, name="public_problems"),
+    # No JavaScript on the page: empty filters are left out by a redirect.
+    path("", without_empty_parameters(views.public_problems), name="public_problems"),
     path("<uuid:public_id>/", views.public_problem, name="public_problem"),
     path("feed.atom", feeds.PublicProblemsFeed(), name="public_problems_feed"),
     path("<slug:area>/feed.atom", feeds.AreaProblemsFeed(), name="public_problems_area_feed"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnership.models import Area, Theme
-from partnership.pagination import CappedCountPaginator, KnownCountPaginator
+from partnership.pagination import CappedCountPaginator
 from partnership.problems import csv_import, forms, permissions, public, selectors, services
 from partnership.problems.filters import ProblemFilter, PublicProblemFilter
 from partnership.problems.models import ProblemDigestSubscription
@@ -310,18 +310,10 @@ def problem_history(request, public_id):
 def public_problems(request):
     """The "Ni sa, vi gjorde" page: public problems by what came of them (``public``: done,
     under way, nobody yet, closed), their status, who is responsible, the public initiatives
-    addressing them and their outcomes; the area, never the exact point. Unfiltered, its
-    total is the home page's kept count."""
-    filterset = PublicProblemFilter(
-        request.GET, queryset=public.by_progress(selectors.public_problems())
-    )
-    if filterset.is_valid() and not any(filterset.form.cleaned_data.values()):
-        paginator = KnownCountPaginator(
-            filterset.qs, PROBLEM_PAGE_SIZE, count=public.public_count()
-        )
-    else:
-        paginator = CappedCountPaginator(filterset.qs, PROBLEM_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    addressing them and their outcomes; the area, never the exact point. The order is
+    kept in the cache (``public.page``); unfiltered, the total is the home page's number."""
+    filterset = PublicProblemFilter(request.GET, queryset=selectors.public_problems())
+    page = public.page(filterset, request.GET.get("page"), per_page=PROBLEM_PAGE_SIZE)
     return render(
         request, "partnership/problem_public.html", {"filterset": filterset, "page": page}
     )

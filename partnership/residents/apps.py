@@ -12,3 +12,6 @@ class ResidentsConfig(AppConfig):
     label = "residents"
     verbose_name = _("Residents' reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from partnership.residents import tasks  # noqa: F401 - registers the daily deletion

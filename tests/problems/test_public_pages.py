@@ -145,3 +145,68 @@ def test_the_unfiltered_page_shows_the_home_pages_number(resident, stories):
     ).group(1)
     assert number == "5"
     assert re.search(r'role="status"[^>]*>\s*5 problems', resident.get(PAGE_EN).text)
+
+
+def test_the_kept_order_moves_with_every_write_that_moves_a_problem(resident, stories):
+    """The order is kept in the cache (``public.ranked_ids``); a link to an initiative, an
+    initiative's deletion and a problem's new status each drop it."""
+    assert sections(resident.get(PAGE_EN).text)[2] == (
+        "What nobody has taken on yet",
+        ["Ingen tar det"],
+    )
+    stories["nobody"].initiatives.add(stories["initiative"])
+    under_way = sections(resident.get(PAGE_EN).text)[1]
+    assert under_way == (
+        "What is being done",
+        ["Ingen tar det", "Någon tar det", "En insats tar det"],
+    )
+
+    stories["initiative"].delete()
+    assert sections(resident.get(PAGE_EN).text)[1:3] == [
+        ("What is being done", ["Någon tar det"]),
+        ("What nobody has taken on yet", ["Ingen tar det", "En insats tar det"]),
+    ]
+
+    stories["nobody"].status = Problem.Status.RESOLVED
+    stories["nobody"].outcome = "Buskarna är borta."
+    stories["nobody"].save()
+    assert sections(resident.get(PAGE_EN).text)[0] == ("What was done", ["Ingen tar det", "Löst"])
+
+
+def test_a_filter_keeps_the_order_and_counts_exactly(resident, stories):
+    html = resident.get(PAGE_EN, {"status": "open"}).text
+    assert sections(html) == [
+        ("What is being done", ["Någon tar det", "En insats tar det"]),
+        ("What nobody has taken on yet", ["Ingen tar det"]),
+    ]
+    assert re.search(r'role="status"[^>]*>\s*3 problems', html)
+    # A bad value is an error next to its field; the other filter still applies.
+    bad = resident.get(PAGE_EN, {"status": "resolved", "area": "not-an-area"})
+    assert bad.status_code == 200
+    assert "Select a valid choice" in bad.text
+    assert sections(bad.text) == [("What was done", ["Löst"])]
+    assert re.search(r'role="status"[^>]*>\s*1 problem\b', bad.text)
+
+
+def test_pages_deep_in_the_list_and_filtered_pages_keep_their_query_counts(resident, stories):
+    """Only the page's rows come from the database: the query count of page 2 and of a
+    filtered page does not grow with the number of problems or their links."""
+
+    def grow(count):
+        for n in range(count):
+            problem = factories.ProblemFactory(
+                visibility="public",
+                severity=1 + n % 5,
+                status=Problem.Status.OPEN,
+                area=stories["nobody"].area,  # more areas than the filter lists: 2 queries
+            )
+            if n % 3 == 0:
+                problem.initiatives.add(stories["initiative"])
+
+    grow(25)
+    few = query_count(resident, PAGE_EN, {"page": 2})
+    few_filtered = query_count(resident, PAGE_EN, {"status": "open", "page": 2})
+    grow(40)
+    assert query_count(resident, PAGE_EN, {"page": 2}) == few
+    assert query_count(resident, PAGE_EN, {"status": "open", "page": 2}) == few_filtered
+    assert few <= 15 and few_filtered <= few  # 5 of them the kept order, computed again

@@ -3,6 +3,8 @@
 The same options as ``db_worker``. Before it takes its first task it holds an advisory lock
 named after its worker id (on a connection of its own, for as long as the process lives) and
 marks FAILED the tasks that dead workers left RUNNING (partnership/task_worker.py explains).
+It also keeps the daily tasks coming (``partnership.task_worker.daily``): one run of each
+waits in the queue, enqueued when the worker starts and again when a daily task finishes.
 Run it instead of ``db_worker`` (README, "Production").
 """
 
@@ -10,10 +12,16 @@ import os
 import socket
 
 from django.db import connections
+from django.tasks.signals import task_finished
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands import db_worker
 
-from partnership.task_worker import tasks_fail_lost, worker_lock_key
+from partnership.task_worker import (
+    daily_task_finished,
+    daily_tasks_schedule,
+    tasks_fail_lost,
+    worker_lock_key,
+)
 
 
 class Command(db_worker.Command):
@@ -34,7 +42,10 @@ class Command(db_worker.Command):
         lost = tasks_fail_lost()
         if lost:
             self.stderr.write(f"{len(lost)} task(s) left running by a dead worker marked failed.")
+        daily_tasks_schedule()
+        task_finished.connect(daily_task_finished, dispatch_uid="task-worker-daily")
         try:
             super().handle(*args, worker_id=worker_id, **options)
         finally:
+            task_finished.disconnect(dispatch_uid="task-worker-daily")
             self.lock_connection.close()

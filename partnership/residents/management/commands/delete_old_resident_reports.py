@@ -1,7 +1,8 @@
 """Delete residents' reports older than ``RESIDENT_REPORT_RETENTION_DAYS`` (365 by default).
 
-Run it daily, from cron or a systemd timer, next to the task worker (README, "Production");
-the privacy page tells residents how long reports are kept. A problem made from reports
+The task worker does this every night by itself (``partnership/residents/tasks.py``); the
+command does it at once — by hand, or from cron where no worker runs (README, "Residents'
+reports"). The privacy page tells residents how long reports are kept. A problem made from reports
 stays: only the link to the deleted reports goes."""
 
 from django.conf import settings
