@@ -138,17 +138,22 @@ _SESSIONS = """
               SELECT 1 FROM initiatives_initiative_themes it
               WHERE it.initiative_id = i.id AND it.theme_id = %(theme)s::bigint))
     ),
+    -- The live initiatives' slots first (a hash join), then each slot's dates: never every
+    -- slot's dates joined to the live initiatives afterwards.
+    slots AS MATERIALIZED (
+        SELECT s.initiative_id, s.weekday, s.starts_at, s.ends_at, l.period
+        FROM live l JOIN initiatives_scheduleslot s ON s.initiative_id = l.id
+    ),
     dated AS MATERIALIZED (
         SELECT s.initiative_id, d.on_date, s.starts_at, s.ends_at
-        FROM live l
-        JOIN initiatives_scheduleslot s ON s.initiative_id = l.id
+        FROM slots s
         CROSS JOIN LATERAL (
             SELECT (%(today)s::date
                     - mod(extract(isodow FROM %(today)s::date)::int - s.weekday + 7, 7)
                     - 7 * k)::date AS on_date
             FROM generate_series(0, %(weeks)s) AS k
         ) AS d
-        WHERE d.on_date >= %(first)s::date AND l.period @> d.on_date
+        WHERE d.on_date >= %(first)s::date AND s.period @> d.on_date
     ),
     marked AS MATERIALIZED (
         SELECT m.initiative_id, m.on_date, m.starts_at, m.outcome

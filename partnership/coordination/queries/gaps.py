@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from partnership.coordination.queries.common import (
+    LIVE_CONDITION,
     LIVE_IDS,
     OPEN_PROBLEM_CONDITION,
     PAGE_SIZE,
@@ -22,6 +23,7 @@ from partnership.coordination.queries.common import (
     scope_params,
     stream,
 )
+from partnership.models import Area
 from partnership.problems.models import Problem, ProblemResponsibility
 
 # When a problem happens, as minutes of the week: each of its weekdays (none = every day)
@@ -82,7 +84,8 @@ _TIME_GAPS = f"""
         FROM links k LEFT JOIN initiatives_scheduleslot s ON s.initiative_id = k.initiative_id
         GROUP BY k.problem_id
     ),
-    gaps AS (
+    -- Materialised: each problem's week is computed once, not again for the filter below.
+    gaps AS MATERIALIZED (
         SELECT p.*, {PROBLEM_WEEK} - c.week AS uncovered
         FROM open_problems p JOIN covered c ON c.problem_id = p.id
         WHERE NOT c.untimed
@@ -321,3 +324,323 @@ def week_spans(multirange) -> list[tuple[int, dt.time, dt.time | None]]:
             )
             lower = end
     return spans
+
+
+# --- Observation hours: observed hours and places nobody is present (planned or delivered) ------
+
+# Without a chosen period the observation hours look at the last OBSERVATION_WEEKS weeks
+# (to today), in both views.
+OBSERVATION_WEEKS = 4
+OBSERVATION_PAGE_SIZE = 25
+
+# Each observation's hours in the period, as (date, hour) rows: a moment its hour, a window
+# every hour it touches (21:00–24:00 → 21, 22, 23; 21:30–22:15 → 21, 22), a window that ends
+# at or before its start crosses midnight (22:00–02:00 → 22, 23 and 0, 1 of the next day);
+# an observation without a time (some time that day) is in no hour. The rule of the
+# heatmap (``observations/patterns.py``). Read through ``observation_area_date_idx``.
+_HOUR_FROM = "extract(hour FROM o.time_from)::int"
+_HOUR_TO = "ceil(extract(epoch FROM o.time_to) / 3600)::int"
+_OBSERVED = f"""
+    observed AS MATERIALIZED (
+        SELECT o.id, o.area_id, o.category_id, o.count,
+               o.observed_on + h / 24 AS on_date, mod(h, 24) AS hour
+        FROM observations_observation o
+        CROSS JOIN LATERAL generate_series(
+            {_HOUR_FROM},
+            CASE WHEN o.time_to IS NULL THEN {_HOUR_FROM}
+                 WHEN o.time_to > o.time_from THEN {_HOUR_TO} - 1
+                 ELSE 23 + {_HOUR_TO} END) AS h
+        WHERE o.observed_on BETWEEN %(obs_from)s::date AND %(obs_to)s::date
+          AND o.time_from IS NOT NULL
+          AND (%(areas)s::bigint[] IS NULL OR o.area_id = ANY(%(areas)s::bigint[]))
+          AND (%(theme)s::bigint IS NULL OR EXISTS (
+              SELECT 1 FROM observations_observationcategory_themes ct
+              WHERE ct.observationcategory_id = o.category_id
+                AND ct.theme_id = %(theme)s::bigint))
+    ),
+    -- Each observed area with itself and every area above it: an initiative there is present.
+    places AS MATERIALIZED (
+        WITH RECURSIVE up(area_id, ancestor_id) AS (
+            SELECT DISTINCT area_id, area_id FROM observed
+            UNION ALL
+            SELECT up.area_id, a.parent_id FROM up
+            JOIN partnership_area a ON a.id = up.ancestor_id
+            WHERE a.parent_id IS NOT NULL
+        )
+        SELECT * FROM up
+    )"""
+
+# An initiative of the scope's theme in one of these areas (``ia``).
+_IN_THEME = """(%(theme)s::bigint IS NULL OR EXISTS (
+            SELECT 1 FROM initiatives_initiative_themes it
+            WHERE it.initiative_id = ia.initiative_id AND it.theme_id = %(theme)s::bigint))"""
+
+
+# Hours as bits: bit h of a day's mask is the hour h:00–h+1:00. A time span from ``start`` to
+# ``end`` covers every hour it touches (the observations' rule: 21:30–22:15 → 21 and 22); an
+# end at or before the start is past midnight, its hours after midnight in the next day's mask.
+def _day_mask(start: str, end: str) -> str:
+    first = f"extract(hour FROM {start})::int"
+    last = f"ceil(extract(epoch FROM {end}) / 3600)::int"
+    return f"""(CASE WHEN {end} > {start} THEN ((1 << {last}) - 1) & ~((1 << {first}) - 1)
+                 ELSE ((1 << 24) - 1) & ~((1 << {first}) - 1) END)"""
+
+
+def _next_mask(start: str, end: str) -> str:
+    last = f"ceil(extract(epoch FROM {end}) / 3600)::int"
+    return f"(CASE WHEN {end} <= {start} THEN (1 << {last}) - 1 ELSE 0 END)"
+
+
+# Planned: an observed hour of the week is covered when a live initiative (in the scope's
+# window) in the observation's area, or an area containing it, has a weekly time over some of
+# that hour. An initiative without weekly times is at no particular hour and covers none.
+# ``own_planned``: the hours the initiatives of each area above an observed one cover, a mask
+# per weekday (a slot past Sunday midnight continues on Monday).
+_OWN_PLANNED = f"""
+    own_planned AS (
+        SELECT x.area_id, x.day, bit_or(x.mask) AS mask
+        FROM (
+            SELECT ia.area_id, s.weekday AS day, {_day_mask("s.starts_at", "s.ends_at")} AS mask
+            FROM initiatives_initiative_areas ia
+            JOIN initiatives_initiative i ON i.id = ia.initiative_id
+            JOIN initiatives_scheduleslot s ON s.initiative_id = i.id
+            WHERE ia.area_id IN (SELECT ancestor_id FROM places) AND {LIVE_CONDITION}
+              AND {_IN_THEME}
+            UNION ALL
+            SELECT ia.area_id, mod(s.weekday, 7) + 1, {_next_mask("s.starts_at", "s.ends_at")}
+            FROM initiatives_initiative_areas ia
+            JOIN initiatives_initiative i ON i.id = ia.initiative_id
+            JOIN initiatives_scheduleslot s ON s.initiative_id = i.id
+            WHERE ia.area_id IN (SELECT ancestor_id FROM places) AND {LIVE_CONDITION}
+              AND {_IN_THEME} AND s.ends_at <= s.starts_at
+        ) x
+        GROUP BY x.area_id, x.day
+    )"""
+
+# Delivered: an observed hour (on its date) is covered when a session of an initiative in the
+# observation's area, or an area containing it, was marked held (or moved and held) over
+# some of that hour on that date. Cancelled and unmarked sessions cover nothing.
+# ``own_delivered``: the hours held sessions covered, a mask per area and date.
+_HELD_ON = "coalesce(m.moved_on, m.on_date)"
+_HELD_FROM = "coalesce(m.moved_starts_at, m.starts_at)"
+_HELD_TO = "coalesce(m.moved_ends_at, m.ends_at)"
+_OWN_DELIVERED = f"""
+    held AS MATERIALIZED (
+        SELECT ia.area_id, {_HELD_ON} AS day, {_HELD_FROM} AS starts, {_HELD_TO} AS ends
+        FROM initiatives_sessionmark m
+        JOIN initiatives_initiative_areas ia ON ia.initiative_id = m.initiative_id
+        WHERE m.outcome = ANY(%(delivered)s::text[])
+          AND m.on_date BETWEEN %(obs_from)s::date - 7 AND %(obs_to)s::date + 1
+          AND {_HELD_ON} BETWEEN %(obs_from)s::date - 1 AND %(obs_to)s::date
+          AND ia.area_id IN (SELECT ancestor_id FROM places) AND {_IN_THEME}
+    ),
+    own_delivered AS (
+        SELECT x.area_id, x.day, bit_or(x.mask) AS mask
+        FROM (
+            SELECT h.area_id, h.day, {_day_mask("h.starts", "h.ends")} AS mask FROM held h
+            UNION ALL
+            SELECT h.area_id, h.day + 1, {_next_mask("h.starts", "h.ends")} FROM held h
+            WHERE h.ends <= h.starts
+        ) x
+        GROUP BY x.area_id, x.day
+    )"""
+
+# Which day's mask an observed hour (``o``) is checked against, in each view.
+_VIEWS = {
+    "planned": (_OWN_PLANNED, "extract(isodow FROM o.on_date)::int"),
+    "delivered": (_OWN_DELIVERED, "o.on_date"),
+}
+
+# ``present_<view>``: an observed area's own masks and its ancestors' together.
+_PRESENT = """
+    present_{view} AS (
+        SELECT p.area_id, o.day, bit_or(o.mask) AS mask
+        FROM places p JOIN own_{view} o ON o.area_id = p.ancestor_id
+        GROUP BY p.area_id, o.day
+    )"""
+
+# The open hours of a view as spans per area and weekday (consecutive hours joined), each with
+# the observations in it (an observation over several hours of a span counts once), and per
+# area the observations with an open hour and all observations with a time; busiest first.
+_OBSERVATION_HOURS = """
+    spans_{view} AS (
+        SELECT t.area_id, t.weekday, t.island, min(t.from_hour) AS from_hour,
+               max(t.to_hour) AS to_hour, sum(t.count) AS observations
+        FROM (
+            -- Consecutive open hours of a weekday share ``hour - dense_rank``: a span.
+            SELECT r.area_id, r.weekday, r.island, r.id, min(r.count) AS count,
+                   min(r.hour) AS from_hour, max(r.hour) + 1 AS to_hour
+            FROM (
+                SELECT f.area_id, f.weekday, f.hour, f.id, f.count,
+                       f.hour - dense_rank() OVER (
+                           PARTITION BY f.area_id, f.weekday ORDER BY f.hour) AS island
+                FROM flagged f WHERE f.open_{view}
+            ) r
+            GROUP BY r.area_id, r.weekday, r.island, r.id
+        ) t
+        GROUP BY t.area_id, t.weekday, t.island
+    ),
+    rows_{view} AS (
+        SELECT s.area_id,
+               array_agg(ARRAY[s.weekday, s.from_hour, s.to_hour, s.observations]
+                         ORDER BY s.weekday, s.from_hour) AS spans
+        FROM spans_{view} s
+        GROUP BY s.area_id
+    )"""
+
+_VIEW_PAGE = """(
+    SELECT '{view}', p.area_id, n.uncovered_{view}, n.observed, p.spans,
+           count(*) OVER () AS total
+    FROM rows_{view} p
+    JOIN counted n ON n.area_id = p.area_id
+    JOIN partnership_area a ON a.id = p.area_id
+    ORDER BY n.uncovered_{view} DESC, a.name, a.id
+    LIMIT %(limit)s OFFSET %({view}_offset)s)"""
+
+
+def _observation_statement(views: list[str]) -> str:
+    """One statement for the views (``planned``, ``delivered``): the observed hours read
+    once, flagged ``open_<view>`` where nobody was present, each view's page of places."""
+    flags = ",\n".join(
+        f"coalesce((present_{view}.mask >> o.hour) & 1, 0) = 0 AS open_{view}" for view in views
+    )
+    joins = "\n".join(
+        f"""LEFT JOIN present_{view} ON present_{view}.area_id = o.area_id
+                AND present_{view}.day = {_VIEWS[view][1]}"""
+        for view in views
+    )
+    sums = ",\n".join(
+        f"sum(x.count) FILTER (WHERE x.open_{view}) AS uncovered_{view}" for view in views
+    )
+    opens = ",\n".join(f"bool_or(f.open_{view}) AS open_{view}" for view in views)
+    ctes = [_OBSERVED]
+    ctes += [_VIEWS[view][0] for view in views]
+    ctes += [_PRESENT.format(view=view) for view in views]
+    ctes.append(f"""
+    flagged AS MATERIALIZED (
+        SELECT o.id, o.area_id, o.count, extract(isodow FROM o.on_date)::int AS weekday,
+               o.hour, {flags}
+        FROM observed o {joins}
+    )""")
+    ctes += [_OBSERVATION_HOURS.format(view=view) for view in views]
+    ctes.append(f"""
+    counted AS (
+        SELECT x.area_id, {sums}, sum(x.count) AS observed
+        FROM (
+            SELECT f.area_id, f.id, min(f.count) AS count, {opens}
+            FROM flagged f GROUP BY f.area_id, f.id
+        ) x
+        GROUP BY x.area_id
+    )""")
+    pages = "\nUNION ALL\n".join(_VIEW_PAGE.format(view=view) for view in views)
+    return f"WITH {', '.join(ctes)}\n{pages}"
+
+
+@dataclass
+class ObservedSpan:
+    """Consecutive hours of a weekday with observations and nobody present."""
+
+    weekday: int
+    starts: dt.time
+    ends: dt.time | None  # None: until midnight
+    observations: int
+
+
+@dataclass
+class ObservationHoursRow:
+    """A place (area) with observed hours nobody was present at: the spans, the observations
+    in them and all observations with a time in the period there."""
+
+    area: Area
+    uncovered: int
+    observed: int
+    spans: list
+
+
+def observation_period(scope: Scope, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The days whose observations the observation hours read: the chosen period up to
+    today, or without a chosen start the last :data:`OBSERVATION_WEEKS` weeks (to today)."""
+    today = today or timezone.localdate()
+    if scope.starts_on is None:
+        return today - dt.timedelta(days=7 * OBSERVATION_WEEKS - 1), today
+    ends = min(scope.ends_on or today, today)
+    return scope.starts_on, max(ends, scope.starts_on)
+
+
+def observation_pages(
+    scope: Scope,
+    *,
+    planned_page=1,
+    delivered_page=1,
+    views: tuple[str, ...] = ("planned", "delivered"),
+    per_page: int = OBSERVATION_PAGE_SIZE,
+    today: dt.date | None = None,
+) -> dict[str, Page]:
+    """A page of places for each view (``planned``: :func:`observation_hours`,
+    ``delivered``: :func:`delivered_observation_hours`) in one statement, which reads the
+    period's observations once: {view: page of :class:`ObservationHoursRow`}. The gaps page
+    shows both."""
+    obs_from, obs_to = observation_period(scope, today)
+    numbers = {"planned": page_number(planned_page), "delivered": page_number(delivered_page)}
+    params = {
+        **scope_params(scope),
+        "obs_from": obs_from,
+        "obs_to": obs_to,
+        "delivered": ["held", "moved"],
+        "limit": per_page,
+        **{f"{view}_offset": (numbers[view] - 1) * per_page for view in views},
+    }
+    sql = _observation_statement(list(views))
+    rows = execute(sql, params)
+    # A page past the end shows the first (one more statement, only then).
+    beyond = [view for view in views if numbers[view] > 1 and not any(r[0] == view for r in rows)]
+    if beyond:
+        for view in beyond:
+            numbers[view], params[f"{view}_offset"] = 1, 0
+        rows = execute(sql, params)
+    areas = Area.objects.in_bulk({row[1] for row in rows})
+    found: dict[str, list] = {view: [] for view in views}
+    totals = dict.fromkeys(views, 0)
+    for view, area_id, uncovered_count, observed, spans, total in rows:
+        totals[view] = total
+        found[view].append(
+            ObservationHoursRow(
+                area=areas[area_id],
+                uncovered=int(uncovered_count),
+                observed=int(observed),
+                spans=[
+                    ObservedSpan(
+                        weekday,
+                        dt.time(from_hour),
+                        None if to_hour == 24 else dt.time(to_hour),
+                        int(count),
+                    )
+                    for weekday, from_hour, to_hour, count in spans
+                ],
+            )
+        )
+    return {view: page_of(found[view], totals[view], numbers[view], per_page) for view in views}
+
+
+def observation_hours(
+    scope: Scope, *, page=1, per_page: int = OBSERVATION_PAGE_SIZE, today: dt.date | None = None
+) -> Page:
+    """Places (areas, with the scope's sub-areas) and hours of the week with observations in
+    the period (:func:`observation_period`) when no live initiative there has a weekly time:
+    a page of :class:`ObservationHoursRow`, the most such observations first. An initiative
+    is there when one of its areas is the observation's or contains it."""
+    pages = observation_pages(
+        scope, planned_page=page, views=("planned",), per_page=per_page, today=today
+    )
+    return pages["planned"]
+
+
+def delivered_observation_hours(
+    scope: Scope, *, page=1, per_page: int = OBSERVATION_PAGE_SIZE, today: dt.date | None = None
+) -> Page:
+    """As :func:`observation_hours`, but an observed hour (on its date) is covered only when a
+    session of an initiative there was marked held (or moved and held) over it that day."""
+    pages = observation_pages(
+        scope, delivered_page=page, views=("delivered",), per_page=per_page, today=today
+    )
+    return pages["delivered"]
