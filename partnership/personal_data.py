@@ -127,3 +127,79 @@ def validate_no_personal_data(value: str) -> None:
     reasons = find_personal_data(value)
     if reasons:
         raise ValidationError([ValidationError(r, code="personal_data") for r in reasons])
+
+
+# --- Named persons ---------------------------------------------------------------------------
+#
+# A name is harder to tell from other words than a number is, so only patterns that say
+# "this is a person's name" are refused (added for observations, issue 15; the resident form
+# does not use it yet):
+#
+# - a word that introduces a name — "heter", "som heter", "kallas", "vid namn", "named",
+#   "called" — followed by a capitalised word: "en kille som heter Kalle";
+# - a word for one person — "killen", "tjejen", "pojken", "flickan", "mannen", "kvinnan",
+#   "grabben", "the guy", "the girl" … — followed directly by a capitalised word:
+#   "killen Ahmed", "tjejen Sara Ek";
+# - a capitalised word (or two) followed by an age in brackets: "Kalle Andersson (15)",
+#   "Sara (9 år)" (one digit only with "år": "Torget (3)" counts three);
+# - a capitalised first name followed by a capitalised surname of a common Swedish form
+#   (-sson, -son, -berg, -ström, -lund, -qvist, -kvist, -gren, -holm, -dahl, -ander):
+#   "Kalle Andersson", "Anna Lindberg" — unless the first word is one that starts a sentence
+#   or names a place ("Vid Solberg", "Mot Stenberg").
+#
+# Place names ("Vårby allé", "Ica Nära", "Vårby gård centrum") match none of these.
+
+_UPPER = "A-ZÅÄÖÉÜ"
+_LOWER = "a-zåäöéüß"
+_NAME = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+# Case-insensitive for the introducing words only ((?i:…)): the name must be capitalised.
+_NAME_INTRODUCED = re.compile(
+    rf"\b(?i:som\s+heter|heter|hette|kallas|kallad|kallade|vid\s+namn|named|called|"
+    rf"whose\s+name\s+is)\s+{_NAME}\b"
+)
+_PERSON_WORDS = (
+    "killen|tjejen|pojken|flickan|grabben|mannen|kvinnan|gubben|tanten|snubben|brorsan|"
+    "systern|eleven|the\\s+guy|the\\s+boy|the\\s+girl|the\\s+man|the\\s+woman"
+)
+_PERSON_NAMED = re.compile(rf"\b(?i:{_PERSON_WORDS})\s+{_NAME}\b")
+# An age: two digits, or any with "år"/"years" ("Torget (3)" is a count, not an age).
+_AGE = r"\(\s*(?:[1-9]\d\s*(?:år|years?)?|\d{1,2}\s*(?:år|years?))\s*\)"
+_NAME_WITH_AGE = re.compile(rf"\b{_NAME}(?:\s+{_NAME})?\s*{_AGE}")
+_SURNAME_ENDINGS = "sson|son|berg|ström|strom|lund|qvist|kvist|gren|holm|dahl|ander"
+_FIRST_AND_SURNAME = re.compile(
+    rf"\b(?P<first>{_NAME})\s+[{_UPPER}][{_LOWER}]*(?:{_SURNAME_ENDINGS})\b"
+)
+# Capitalised words that start a sentence or a place, not a first name.
+_NOT_FIRST_NAMES = {
+    "vid", "i", "på", "mot", "från", "till", "nära", "bakom", "under", "över", "utanför",
+    "innanför", "mellan", "efter", "före", "hos", "längs", "vi", "de", "det", "den", "en",
+    "ett", "och", "som", "vår", "vårt", "norra", "södra", "östra", "västra", "gamla", "nya",
+    "stora", "lilla", "at", "in", "on", "near", "by", "the", "a", "an", "from", "to",
+}  # fmt: skip
+
+
+def find_named_person(text: str) -> bool:
+    """Whether the text names a person by one of the patterns above (not a place)."""
+    if not text:
+        return False
+    if any(p.search(text) for p in (_NAME_INTRODUCED, _NAME_WITH_AGE, _PERSON_NAMED)):
+        return True
+    for match in _FIRST_AND_SURNAME.finditer(text):
+        if match["first"].lower() not in _NOT_FIRST_NAMES:
+            return True
+    return False
+
+
+def validate_no_named_person(value: str) -> None:
+    """A Django validator: refuses text that names a person (:func:`find_named_person`).
+    Used with :func:`validate_no_personal_data` where the text is about events (observations):
+    GDPR art. 10 forbids most partners to keep data about offences by individuals."""
+    if find_named_person(value):
+        raise ValidationError(
+            _(
+                "It seems to name a person (a name after “heter”, “killen” or the like, a name "
+                "with an age, or a first name and a surname). Leave names out: describe what "
+                "happened and where, not who."
+            ),
+            code="named_person",
+        )

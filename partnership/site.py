@@ -67,6 +67,7 @@ coordinator_overview = Contributions("coordinator_overview")
 # Sections registered today (key, order, app):
 #   sessions_to_confirm   10  initiatives (the delivery log: initiatives.delivery.
 #                             workplace_sessions over sessions_to_confirm(user, today))
+#   observations          15  observations (log one for each organisation one reports for)
 #   join_requests         20  initiatives
 #   responsibilities      30  problems (overdue first)
 #   stale_initiatives     40  initiatives (no update for 90 days)

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
 from partnership.models import Area, TargetGroup, Theme
+from partnership.observations.models import Observation, ObservationCategory
 from partnership.problems.models import Problem
 from stakeholders.models import Membership, Organization, User
 
@@ -145,3 +146,29 @@ def enable_totp(user):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     return TOTP.activate(user, generate_totp_secret()).instance
+
+
+# --- Observations (händelser) ---------------------------------------------------------------------
+
+
+def observation_category(slug: str = "nedskrapning"):
+    """One of the categories migration 0002 seeds (made again after a test that flushed the
+    tables, as the browser tests' live server does)."""
+    category, _created = ObservationCategory.objects.get_or_create(
+        slug=slug, defaults={"name_sv": slug.capitalize(), "name_en": slug.capitalize()}
+    )
+    return category
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    """An observation logged by a reporter; the category defaults to littering."""
+
+    class Meta:
+        model = Observation
+
+    organization = factory.SubFactory(OrganizationFactory)
+    area = factory.SubFactory(AreaFactory)
+    category = factory.LazyFunction(observation_category)
+    observed_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=1))
+    time_from = dt.time(21, 0)
+    count = 1

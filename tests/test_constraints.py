@@ -62,6 +62,7 @@ LOCATED_FACTORIES = {
     "partnership_area": factories.AreaFactory,
     "initiatives_initiative": factories.InitiativeFactory,
     "problems_problem": factories.ProblemFactory,
+    "observations_observation": factories.ObservationFactory,
 }
 BAD_POINTS = {
     "point_complete": {"latitude": 59.2, "longitude": None},
@@ -501,3 +502,28 @@ def test_an_initiative_gets_one_delivery_email_per_week(constraint):
     DeliveryEmailWeek.objects.create(initiative=initiative, iso_year=2026, iso_week=23)
     with refused(constraint):
         DeliveryEmailWeek.objects.create(initiative=initiative, iso_year=2026, iso_week=23)
+
+
+# --- Observations (obslog) --------------------------------------------------------------------
+
+
+@proves("observation_count_positive")
+def test_an_observation_counts_one_or_more(constraint):
+    with refused(constraint):
+        factories.ObservationFactory(count=0)
+
+
+@proves("observation_window_has_start")
+def test_an_observation_window_has_a_start(constraint):
+    with refused(constraint):
+        factories.ObservationFactory(time_from=None, time_to=dt.time(2))
+
+
+@proves("weekly_summary_once_per_week")
+def test_the_weekly_lagesbild_goes_once_a_week(constraint):
+    from partnership.observations.models import WeeklySummaryWeek
+
+    user = factories.UserFactory()
+    WeeklySummaryWeek.objects.create(user=user, iso_year=2026, iso_week=48)
+    with refused(constraint):
+        WeeklySummaryWeek.objects.create(user=user, iso_year=2026, iso_week=48)

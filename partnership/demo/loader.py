@@ -15,17 +15,22 @@ history events. Dates are relative to today, so "live" and "ended" stay meaningf
 """
 
 import datetime as dt
+import random
 import tomllib
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import NoReturn
 
 import pghistory
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Cast, Least
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -40,6 +45,7 @@ from initiatives.models import (
 from partnership.meetings import selectors as meeting_selectors
 from partnership.meetings.models import AgendaItem, Decision, Meeting
 from partnership.models import Area, TargetGroup, Theme, Visibility, Weekday
+from partnership.observations.models import Observation, ObservationCategory
 from partnership.problems.models import (
     Problem,
     ProblemEndorsement,
@@ -77,7 +83,7 @@ _FIELDS = {
         ),
         "users": (
             "email first_name last_name",
-            "title is_staff is_superuser is_coordinator memberships",
+            "title is_staff is_superuser is_coordinator memberships reporter_for",
         ),
         "problems": (
             f"{_PROBLEM} area source observed_days_ago visibility recorded_by",
@@ -104,6 +110,10 @@ _FIELDS = {
             "key kind area reasons sent_days_ago",
             "latitude longitude times weekdays text hidden problem",
         ),
+        "observation_patterns": (
+            "key organization reporter category area weekdays per_week count",
+            "time_from time_to notes weeks latitude longitude",
+        ),
     }.items()
 }
 # The top-level tables in loading order, and the field that keys their rows.
@@ -118,6 +128,7 @@ _TABLES = {
     "initiatives": "title",
     "meetings": "key",
     "resident_reports": "key",
+    "observation_patterns": "key",
 }
 
 
@@ -243,8 +254,12 @@ class _DataCheck:
         self.refer(where, row, "themes", "themes", many=True)
 
     def users(self, where: str, row: dict) -> None:
-        for slug, role in self.mapping(where, row, "memberships", "organizations").items():
+        memberships = self.mapping(where, row, "memberships", "organizations")
+        for slug, role in memberships.items():
             self.choice(where, f"memberships.{slug}", role, Membership.Role.values)
+        for slug in row.get("reporter_for", []):
+            if slug not in memberships:
+                self.fail(where, f"reporter_for names {slug!r}, not one of its memberships")
 
     def problems(self, where: str, row: dict) -> None:
         self.refer(where, row, "area", "areas")
@@ -264,6 +279,26 @@ class _DataCheck:
         for day in row.get("weekdays", []):
             self.choice(where, "weekdays", day, list(WEEKDAYS))
         self.days(where, row, "sent_days_ago")
+
+    def observation_patterns(self, where: str, row: dict) -> None:
+        self.refer(where, row, "organization", "organizations")
+        self.refer(where, row, "reporter", "users")
+        self.refer(where, row, "area", "areas")
+        for day in row["weekdays"]:
+            self.choice(where, "weekdays", day, list(WEEKDAYS))
+        self.clock(where, row, "time_from", "time_to")
+        if "time_to" in row and "time_from" not in row:
+            self.fail(where, "time_to needs a time_from")
+        self.pair(where, row, "latitude", "longitude")
+        count = row["count"]
+        if (
+            not (isinstance(count, list) and len(count) == 2 and all(type(n) is int for n in count))
+            or not 1 <= count[0] <= count[1]
+        ):
+            self.fail(where, "count must be [fewest, most], whole numbers from 1")
+        if not isinstance(row["per_week"], int | float) or row["per_week"] <= 0:
+            self.fail(where, "per_week must be a number above 0")
+        self.days(where, row, "weeks")
 
     def pair(self, where: str, row: dict, first: str, second: str) -> None:
         if (first in row) != (second in row):
@@ -490,6 +525,7 @@ class _DemoLoader:
         self.initiatives_load()
         self.meetings_load()
         self.resident_reports_load()
+        self.observations_load()
 
     def organizations_load(self) -> dict:
         specs = self.data.get("organizations", [])
@@ -546,7 +582,9 @@ class _DemoLoader:
                 self.result.created["emailaddress"] += 1
             for slug, role in memberships.items():
                 _, created = Membership.objects.get_or_create(
-                    user=user, organization=self.organizations[slug], defaults={"role": role}
+                    user=user,
+                    organization=self.organizations[slug],
+                    defaults={"role": role, "is_reporter": slug in spec.get("reporter_for", [])},
                 )
                 self.result.created["membership"] += created
         return users
@@ -766,6 +804,94 @@ class _DemoLoader:
             if spec.get("problem"):
                 self.problems[spec["problem"]].resident_reports.add(report)
             self.result.created["residentreport"] += 1
+
+    def observations_load(self) -> None:
+        """Observations drawn from each pattern of the data file over its last ``weeks``
+        weeks (12 unless given): ``per_week`` of them a week on the pattern's weekdays (a
+        fraction is the chance of one more), at its time give or take an hour, each with a
+        count in its range and now and then one of its notes. Drawn by a random generator
+        seeded with the pattern's key, so every database gets the same ones; each has a
+        deterministic id, so a second run creates none."""
+        # The categories come from a migration; a test database's flush (a live-server test)
+        # removes them, so they are made again here if they are missing (never changed).
+        import_module("partnership.observations.migrations.0002_est_categories").add_categories(
+            django_apps, None
+        )
+        categories = {c.slug: c for c in ObservationCategory.objects.all()}
+        users = {u.email: u for u in User.objects.filter(email__in=self.reporter_emails())}
+        wanted: dict[uuid.UUID, Observation] = {}
+        for spec in self.data.get("observation_patterns", []):
+            if spec["category"] not in categories:
+                raise ValueError(
+                    f"observation_patterns {spec['key']!r}: no category {spec['category']!r}"
+                )
+            for key, observation in self.observations_drawn(spec, categories, users):
+                wanted[uuid.uuid5(DEMO_NAMESPACE, f"observation:{key}")] = observation
+        existing = set(
+            Observation.objects.filter(public_id__in=list(wanted)).values_list(
+                "public_id", flat=True
+            )
+        )
+        missing = []
+        for public_id, observation in wanted.items():
+            if public_id not in existing:
+                observation.public_id = public_id
+                missing.append(observation)
+        Observation.objects.bulk_create(missing)
+        # Logged the day after, as a reporter does (not all at once now, which would offer
+        # every demo observation for correction).
+        Observation.objects.filter(public_id__in=[o.public_id for o in missing]).update(
+            created_at=Least(
+                Cast(F("observed_on"), DateTimeField()) + dt.timedelta(days=1, hours=8),
+                Value(timezone.now()),
+            )
+        )
+        self.result.created["observation"] += len(missing)
+
+    def reporter_emails(self) -> list[str]:
+        return [p["reporter"] for p in self.data.get("observation_patterns", [])]
+
+    def observations_drawn(self, spec: dict, categories: dict, users: dict):
+        """(key, unsaved observation) for each observation the pattern gives."""
+        draw = random.Random(spec["key"])  # noqa: S311 (demo data, not security)
+        this_monday = self.today - dt.timedelta(days=self.today.weekday())
+        per_week = spec["per_week"]
+        notes = spec.get("notes", [])
+        latitude, longitude = _point(spec)
+        for week in range(spec.get("weeks", 12)):
+            monday = this_monday - dt.timedelta(weeks=week)
+            many = int(per_week) + (draw.random() < per_week - int(per_week))
+            for number in range(many):
+                day = monday + dt.timedelta(days=WEEKDAYS[draw.choice(spec["weekdays"])] - 1)
+                time_from = time_to = None
+                if "time_from" in spec:
+                    shift = dt.timedelta(minutes=15 * draw.randint(-4, 4))
+                    start = dt.datetime.combine(day, _time(spec["time_from"])) + shift
+                    time_from = start.time()
+                    if "time_to" in spec:
+                        time_to = (dt.datetime.combine(day, _time(spec["time_to"])) + shift).time()
+                        if time_to == time_from:
+                            time_to = None
+                note = draw.choice(notes) if notes and draw.random() < 0.4 else ""
+                count = draw.randint(*spec["count"])
+                if day > self.today or day == self.today and time_from is not None:
+                    continue  # not yet happened (the draws above keep later ones the same)
+                yield (
+                    f"{spec['key']}:{week}:{number}",
+                    Observation(
+                        organization=self.organizations[spec["organization"]],
+                        reported_by=users.get(spec["reporter"]),
+                        area=self.areas[spec["area"]],
+                        category=categories[spec["category"]],
+                        observed_on=day,
+                        time_from=time_from,
+                        time_to=time_to,
+                        count=count,
+                        note=note,
+                        latitude=latitude,
+                        longitude=longitude,
+                    ),
+                )
 
     def meetings_load(self) -> None:
         """The demo meetings: a held one with its minutes and decisions, and a coming one

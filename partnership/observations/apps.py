@@ -16,3 +16,22 @@ class ObservationsConfig(AppConfig):
     label = "observations"
     verbose_name = _("Observations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from partnership import site  # app modules load once the registry is ready
+        from partnership.observations import workplace
+
+        # Mina sidor (partnership/site.py lists every section): reporters log from here.
+        # Organisation admins choose reporters from "My organisations" (my_pages.html).
+        site.workplace.register(
+            "observations",
+            workplace.observations,
+            title=_("Log an observation"),
+            empty_text=_(
+                "Only reporters log observations. Ask your organisation's administrator to make "
+                "you one."
+            ),
+            order=15,
+            more_url=workplace.list_url,
+            more_label=_("All observations"),
+        )

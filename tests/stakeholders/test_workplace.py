@@ -289,6 +289,7 @@ def test_a_user_of_no_approved_organisation_is_told_how_to_get_in(client, organi
 def test_every_app_contributes_its_sections_in_order():
     assert site.workplace.keys() == [
         "sessions_to_confirm",
+        "observations",
         "join_requests",
         "responsibilities",
         "stale_initiatives",
