@@ -11,7 +11,9 @@
 - ``N // 3`` problems with themes, some endorsements and lead responsibilities;
 - ``N`` initiatives with themes, target groups, areas, partner organisations, problems
   addressed (in the same area) and weekly schedule slots;
-- a year of marked sessions (the delivery log) for the initiatives with weekly times.
+- a year of marked sessions (the delivery log) for the initiatives with weekly times;
+- ``10 × N`` observations (or ``observations=M``) over the year, skewed to evenings,
+  weekends and a few hot areas (:func:`scale_observations`).
 
 Themes and target groups are the shared vocabulary: the demo vocabulary is created when
 missing (:func:`partnership.demo.loader.vocabulary_load`) and reused.
@@ -57,6 +59,7 @@ from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
 from partnership.demo.loader import vocabulary_load
 from partnership.history import TRACKED_LINKS
 from partnership.models import Area, TargetGroup, Theme
+from partnership.observations.models import Observation, ObservationImport
 from partnership.problems.models import Problem, ProblemEndorsement, ProblemResponsibility
 from stakeholders.models import Invitation, Membership, Organization, User
 
@@ -64,6 +67,7 @@ SLUG_PREFIX = "skala-"
 SCALE_SLUG = r"^skala-\d+-"  # what every scale organisation and area slug matches
 EMAIL_DOMAIN = "scale.example.org"
 BATCH_SIZE = 5000
+OBSERVATIONS_PER_INITIATIVE = 10
 INITIATIVE_CHUNK = 10000
 
 # (what, the theme it is about)
@@ -165,6 +169,7 @@ class ScaleResult:
     seed: int
     counts: Counter = field(default_factory=Counter)
     elapsed: float = 0.0
+    observations_elapsed: float = 0.0
 
 
 class ScaleDataExists(Exception):
@@ -184,10 +189,20 @@ def scale_exists(seed: int) -> bool:
     return Organization.objects.filter(slug__startswith=f"{SLUG_PREFIX}{seed}-").exists()
 
 
-def scale_seed(*, initiatives: int, seed: int = 42, today: dt.date | None = None) -> ScaleResult:
-    """Load one deterministic batch of scale data; refuse when ``seed`` is already loaded."""
+def scale_seed(
+    *,
+    initiatives: int,
+    seed: int = 42,
+    today: dt.date | None = None,
+    observations: int | None = None,
+) -> ScaleResult:
+    """Load one deterministic batch of scale data; refuse when ``seed`` is already loaded.
+    ``observations``: how many observations (default ``OBSERVATIONS_PER_INITIATIVE`` per
+    initiative; see :func:`scale_observations`)."""
     if initiatives < 1:
         raise ValueError("At least one initiative.")
+    if observations is None:
+        observations = initiatives * OBSERVATIONS_PER_INITIATIVE
     started = time.monotonic()
     with transaction.atomic():
         if scale_exists(seed):
@@ -195,6 +210,12 @@ def scale_seed(*, initiatives: int, seed: int = 42, today: dt.date | None = None
         _check_foreign_keys_per_statement()
         loader = _ScaleLoader(seed=seed, today=today or dt.date.today())
         loader.load(initiatives)
+        if observations:
+            begun = time.monotonic()
+            loader.result.counts["Observation"] += scale_observations(
+                seed=seed, count=observations, today=loader.today
+            )
+            loader.result.observations_elapsed = time.monotonic() - begun
     loader.result.elapsed = time.monotonic() - started
     return loader.result
 
@@ -211,6 +232,9 @@ def scale_flush() -> Counter:
     organizations = Organization.objects.filter(slug__regex=SCALE_SLUG)
     initiatives = Initiative.objects.filter(lead_organization__in=organizations)
     problems = Problem.objects.filter(recorded_by_organization__in=organizations)
+    # No history and nothing depends on them: one DELETE each.
+    deleted.update(Observation.objects.filter(organization__in=organizations).delete()[1])
+    deleted.update(ObservationImport.objects.filter(organization__in=organizations).delete()[1])
     users = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
     areas = Area.objects.filter(slug__regex=SCALE_SLUG)
     _check_foreign_keys_per_statement()
@@ -230,6 +254,101 @@ def scale_flush() -> Counter:
         while areas.exists():  # leaves first: an area protects its children
             deleted.update(areas.filter(children__isnull=True).delete()[1])
     return +deleted
+
+
+def scale_observations(*, seed: int, count: int, today: dt.date) -> int:
+    """``count`` observations over the year before ``today`` for the batch ``seed`` (its
+    leaf areas and approved organisations must exist), in one INSERT … SELECT: 1,000,000
+    rows are too many for ``bulk_create`` to be quick, and observations have no history
+    triggers to fire. Deterministic: every value comes from the md5 of the seed and the row
+    number, never from ``random()``. Realistic skew, as the reporters' logs look:
+
+    - areas: a few hot — the area is picked with the square of a uniform number, so the first
+      tenth of the leaf areas gets about a third of the observations;
+    - days: uniform over the year, but three in ten moved back to the previous Saturday or
+      Friday;
+    - hours: 55 % in the evening (18–23), 15 % after midnight (0–2), 30 % in the day (7–17);
+    - times: 15 % without a time (a weekly statistic), 60 % a moment, 25 % a window of 1–4
+      hours (those starting late cross midnight);
+    - categories: the first ones commoner (a uniform number to the power 1.5); counts: 80 %
+      one, the rest 2–5.
+
+    A scale observation is recognised by its organisation (``skala-<seed>-``), as the rest
+    of the batch."""
+    prefix = f"{SLUG_PREFIX}{seed}-"
+
+    def u(digest: str, position: int) -> str:
+        """A uniform number in [0, 1) from 28 bits of one of the row's md5 digests."""
+        return f"((('x' || substr(h.{digest}, {position}, 7))::bit(28)::int)::float8 / 268435456)"
+
+    sql = f"""
+        WITH areas AS (
+            SELECT array_agg(id ORDER BY id) AS ids FROM partnership_area
+            WHERE slug LIKE %(leaves)s
+        ), organizations AS (
+            SELECT array_agg(id ORDER BY id) AS ids FROM stakeholders_organization
+            WHERE slug LIKE %(prefix)s AND status = %(approved)s
+        ), categories AS (
+            SELECT array_agg(id ORDER BY position, id) AS ids
+            FROM observations_observationcategory WHERE retired_at IS NULL
+        )
+        INSERT INTO observations_observation
+            (public_id, organization_id, area_id, category_id, observed_on, time_from,
+             time_to, count, note, source, created_at)
+        SELECT x.public_id, x.organization_id, x.area_id, x.category_id, x.day,
+               CASE WHEN x.kind >= 0.15 THEN x.start END,
+               CASE WHEN x.kind >= 0.75 THEN x.start + make_interval(hours => x.length) END,
+               x.count, '', 'imported', %(now)s
+        FROM (
+            SELECT md5(h.a || h.b)::uuid AS public_id,
+                   organizations.ids[1 + floor({u("a", 1)} * cardinality(organizations.ids))::int]
+                       AS organization_id,
+                   areas.ids[1 + floor(power({u("a", 8)}, 2) * cardinality(areas.ids))::int]
+                       AS area_id,
+                   categories.ids[1 + floor(power({u("a", 15)}, 1.5)
+                       * cardinality(categories.ids))::int] AS category_id,
+                   CASE
+                       WHEN {u("a", 22)} < 0.3 THEN d.day
+                           - (extract(isodow FROM d.day)::int + 1) %% 7
+                           - CASE WHEN {u("b", 1)} < 0.5 THEN 1 ELSE 0 END
+                       ELSE d.day
+                   END AS day,
+                   make_time(
+                       CASE
+                           WHEN {u("b", 8)} < 0.55 THEN 18 + floor({u("b", 15)} * 6)::int
+                           WHEN {u("b", 8)} < 0.70 THEN floor({u("b", 15)} * 3)::int
+                           ELSE 7 + floor({u("b", 15)} * 11)::int
+                       END,
+                       15 * floor({u("b", 22)} * 4)::int, 0) AS start,
+                   {u("c", 1)} AS kind,
+                   1 + floor({u("c", 8)} * 4)::int AS length,
+                   CASE WHEN {u("c", 15)} < 0.8 THEN 1
+                        ELSE 2 + floor({u("c", 22)} * 4)::int END AS count
+            FROM generate_series(1, %(count)s) AS i
+            CROSS JOIN areas CROSS JOIN organizations CROSS JOIN categories
+            CROSS JOIN LATERAL (
+                SELECT md5(%(seed)s || ':a:' || i) AS a, md5(%(seed)s || ':b:' || i) AS b,
+                       md5(%(seed)s || ':c:' || i) AS c, md5(%(seed)s || ':d:' || i) AS d
+            ) AS h
+            CROSS JOIN LATERAL (
+                SELECT %(today)s::date - 1 - floor({u("d", 1)} * 365)::int AS day
+            ) AS d
+        ) AS x
+    """  # noqa: S608 (constant fragments; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "leaves": f"{prefix}omrade-%",
+                "prefix": f"{prefix}%",
+                "approved": Organization.Status.APPROVED,
+                "now": timezone.now(),
+                "seed": str(seed),
+                "count": count,
+                "today": today,
+            },
+        )
+        return cursor.rowcount
 
 
 def _check_foreign_keys_per_statement() -> None:

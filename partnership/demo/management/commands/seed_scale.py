@@ -20,6 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--initiatives", type=int, required=True, metavar="N")
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument(
+            "--observations",
+            type=int,
+            default=None,
+            metavar="M",
+            help="How many observations (default: 10 per initiative).",
+        )
+        parser.add_argument(
             "--flush",
             action="store_true",
             help="Delete all scale data (every seed) and its history before loading.",
@@ -28,6 +35,9 @@ class Command(BaseCommand):
     def handle(self, *args, initiatives: int, seed: int, flush: bool, **options):
         if initiatives < 1:
             raise CommandError("--initiatives must be at least 1.")
+        observations = options.get("observations")
+        if observations is not None and observations < 0:
+            raise CommandError("--observations must be 0 or more.")
         if flush:
             started = time.monotonic()
             deleted = scale_flush()
@@ -36,7 +46,7 @@ class Command(BaseCommand):
                 f"Flushed {total} rows of scale data in {time.monotonic() - started:.1f} s."
             )
         try:
-            result = scale_seed(initiatives=initiatives, seed=seed)
+            result = scale_seed(initiatives=initiatives, seed=seed, observations=observations)
         except ScaleDataExists:
             raise CommandError(
                 f"Scale data for seed {seed} is already loaded. Use another --seed to add a "
@@ -55,4 +65,8 @@ class Command(BaseCommand):
         for label, count in sorted(result.counts.items()):
             self.stdout.write(f"  {label:<34} {count:>9,}".replace(",", " "))
         self.stdout.write(f"  {'elapsed':<34} {result.elapsed:>8.1f} s")
+        if result.observations_elapsed:
+            self.stdout.write(
+                f"  {'of which observations':<34} {result.observations_elapsed:>8.1f} s"
+            )
         self.stdout.write(f"  {'ANALYZE':<34} {analyzed:>8.1f} s")
