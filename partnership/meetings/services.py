@@ -7,13 +7,16 @@ problems app's responsibility and problem services, the coordination app's pair 
 import datetime as dt
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnership.coordination import services as coordination_services
+from partnership.coordination import weekly
 from partnership.meetings import selectors, tasks
 from partnership.meetings.models import AgendaItem, Decision, Meeting
 from partnership.problems import services as problem_services
@@ -58,6 +61,7 @@ def meeting_create(*, data: dict, actor: User) -> Meeting:
         )
         meeting.invited_organizations.set(data["invited_organizations"])
         draft = selectors.agenda_draft(meeting)
+        weekly_situation_item(meeting, draft)
         for position, item in enumerate(draft.items, start=1):
             item.meeting, item.position = meeting, position
         AgendaItem.objects.bulk_create(draft.items)
@@ -304,3 +308,27 @@ def minutes_approve(*, meeting: Meeting, actor: User) -> Meeting:
         locked.approved_at, locked.approved_by = timezone.now(), actor
         locked.save(update_fields=["approved_at", "approved_by"])
     return locked
+
+
+# --- The weekly lägesbild on a weekly operative meeting's agenda ---------------------------------
+
+
+def weekly_situation_item(meeting: Meeting, draft) -> None:
+    """A weekly operative meeting's agenda gains "Lägesbild vecka NN": the last complete
+    week before the meeting, its headline numbers (``weekly.headline``, a fixed number of
+    queries) and the address of its page; placed after the decisions carried over. Nothing
+    for other kinds of meeting, or for a week with nothing to tell."""
+    if meeting.kind != Meeting.Kind.OPERATIVE:
+        return
+    week = weekly.week_before(timezone.localdate(meeting.starts_at))
+    headline = weekly.headline(week)
+    if headline.is_empty:
+        return
+    url = f"{settings.SITE_URL}{reverse('lagesbild:week')}?week={week.key}"
+    item = AgendaItem(
+        source=AgendaItem.Source.ADDED,
+        title=_("Lägesbild week %(number)d") % {"number": week.number},
+        detail=f"{weekly.headline_text(headline)} · {url}"[:2000],
+    )
+    carried = sum(1 for i in draft.items if i.source == AgendaItem.Source.CARRIED_OVER)
+    draft.items.insert(carried, item)
