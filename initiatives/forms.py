@@ -118,6 +118,10 @@ def picker_attrs(url_name: str, min_chars: int = 1) -> dict:
     }
 
 
+# The largest target number (sessions by the end date): more than one a day for 25 years.
+GOAL_TARGET_MAX = 10_000
+
+
 class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, forms.ModelForm):
     """Register or edit an initiative. The lead organisation is one of the user's approved
     organisations (coordinators: any approved one); partner organisations are approved
@@ -151,7 +155,8 @@ class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, 
         # The address and the point (latitude, longitude, the map) are optional: the
         # template folds them.
         ("where", _("Where"), ["areas"]),
-        ("when", _("When"), ["starts_on", "ends_on"]),
+        # The operational goal (the åtgärdsplan's column) is measured over the period.
+        ("when", _("When"), ["starts_on", "ends_on", "operational_goal", "goal_target"]),
         ("who", _("Who"), ["lead_organization", "partner_organizations"]),
         ("more", _("More about the initiative"), ["description", "target_groups", "problems"]),
         ("status", _("Status and visibility"), ["status", "visibility"]),
@@ -178,6 +183,8 @@ class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, 
             "visibility",
             "contact_email",
             "contact_phone",
+            "operational_goal",
+            "goal_target",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -194,6 +201,14 @@ class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, 
             "summary": _("One or two sentences, shown in lists and on the map."),
             "partner_organizations": _("Other organisations taking part. They are told by email."),
             "ends_on": _("Leave empty if the initiative is ongoing."),
+            "operational_goal": _(
+                "Optional: a measurable commitment, e.g. “at least 100 evenings” or “every "
+                "light in the underpass replaced”. The action plan shows it."
+            ),
+            "goal_target": _(
+                "Optional: where the goal is a number of sessions, how many by the end date. "
+                "The action plan compares the sessions held (the delivery log) with it."
+            ),
         }
         error_messages = {
             "lead_organization": {
@@ -220,6 +235,19 @@ class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, 
         super().__init__(*args, **kwargs)
         self.fields["lead_organization"].queryset = lead_organizations
         self.fields["lead_organization"].empty_label = None
+        goal_target = self.fields["goal_target"]
+        self.fields["goal_target"] = forms.IntegerField(
+            label=goal_target.label,
+            help_text=goal_target.help_text,
+            required=False,
+            min_value=1,
+            max_value=GOAL_TARGET_MAX,
+            error_messages={
+                "min_value": _("Give a whole number of at least 1, or leave it empty."),
+                "max_value": _("Give a whole number of at most %(limit_value)s."),
+                "invalid": _("Give a whole number, e.g. 100, or leave it empty."),
+            },
+        )
         self.fields["partner_organizations"].queryset = partner_organizations
         self.fields["problems"].queryset = problems
         self.fields["problems"].help_text = _(
@@ -250,6 +278,7 @@ class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, 
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end date cannot be before the start date."))
         self.clean_point(cleaned)
+        self._clean_goal(cleaned)
         lead, partners = cleaned.get("lead_organization"), cleaned.get("partner_organizations")
         if lead is not None and partners and lead in partners:
             self.add_error(
@@ -257,6 +286,27 @@ class InitiativeForm(PortalFormMixin, KeepInputForVersionMixin, PointFormMixin, 
                 _("The lead organisation cannot also be a partner organisation."),
             )
         return cleaned
+
+    def _clean_goal(self, cleaned):
+        """A target number needs the goal in words, and an end date to be reached by."""
+        target = cleaned.get("goal_target")
+        if target is None:
+            return
+        if not (cleaned.get("operational_goal") or "").strip() and not self.has_error(
+            "operational_goal"
+        ):
+            self.add_error(
+                "operational_goal",
+                _("Say in words what the target number counts, e.g. “at least 100 evenings”."),
+            )
+        if not cleaned.get("ends_on") and not self.has_error("ends_on"):
+            self.add_error(
+                "goal_target",
+                _(
+                    "A target number is reached by the end date: give the initiative an end "
+                    "date, or leave the number empty."
+                ),
+            )
 
     def validate_constraints(self, exclude=None):
         """The form reports these checks next to their fields (see ``clean``)."""

@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,9 +24,14 @@ from partnership.coordination.forms import (
 )
 from partnership.coordination.models import OverlapDecision
 from partnership.coordination.queries.attention import DELIVERY_WEEKS, delivery_attention
-from partnership.coordination.queries.gaps import DELIVERED_WEEKS, delivered_gaps
+from partnership.coordination.queries.gaps import (
+    DELIVERED_WEEKS,
+    OBSERVATION_WEEKS,
+    delivered_gaps,
+    observation_pages,
+    observation_period,
+)
 from partnership.coordination.tasks import overlaps_refresh_task
-from partnership.pdf import pdf_response
 from partnership.permissions import coordinator_required
 from partnership.spreadsheets import xlsx_response
 from stakeholders import forms as stakeholder_forms
@@ -185,24 +189,48 @@ def overlap_cluster_decide(request):
     )
 
 
+# The gaps page's two views (``?view=``): as planned (the initiatives' weekly times) and as
+# delivered (the sessions held, from the delivery log); each computes only its own tables.
+GAP_VIEWS = ("planned", "delivered")
+
+
 @coordinator_required
 @require_safe
 def gaps(request):
-    """Open problems nobody addresses, and those addressed at the wrong days or hours."""
+    """Open problems nobody addresses, and those addressed at the wrong days or hours;
+    observed hours and places where no initiative runs. The delivered view: the hours
+    covered only by sessions actually held, and observed hours with no session held."""
     form = _scope_form(request)
     scope = form.scope()
-    return render(
-        request,
-        "dashboard/gaps.html",
-        {
-            "form": form,
+    view = request.GET.get("view") if request.GET.get("view") in GAP_VIEWS else "planned"
+    context = {
+        "form": form,
+        "view": view,
+        "observation_period": observation_period(scope),
+        "observation_weeks": OBSERVATION_WEEKS,
+    }
+    if view == "planned":
+        observed = observation_pages(
+            scope, planned_page=request.GET.get("observed_page"), views=("planned",)
+        )
+        context |= {
             "page": queries.gaps(scope, page=request.GET.get("page")),
             "time_page": queries.time_gaps(scope, page=request.GET.get("time_page")),
+            "observed_page": observed["planned"],
+        }
+    else:
+        observed = observation_pages(
+            scope,
+            delivered_page=request.GET.get("observed_delivered_page"),
+            views=("delivered",),
+        )
+        context |= {
             # The delivery log: hours covered only by sessions actually held.
             "delivered_page": delivered_gaps(scope, page=request.GET.get("delivered_page")),
             "delivered_weeks": DELIVERED_WEEKS,
-        },
-    )
+            "observed_delivered_page": observed["delivered"],
+        }
+    return render(request, "dashboard/gaps.html", context)
 
 
 @coordinator_required
@@ -253,42 +281,6 @@ def attention(request):
             ),
             "delivery_weeks": DELIVERY_WEEKS,
         },
-    )
-
-
-@coordinator_required
-@require_safe
-def report(request):
-    """The partnership report for a period (the current year by default): printable."""
-    form = _scope_form(request, default_year=True)
-    scope = form.scope()
-    return render(
-        request,
-        "dashboard/report.html",
-        {"form": form, "scope": scope, "today": timezone.localdate(), **queries.report(scope)},
-    )
-
-
-@coordinator_required
-@require_safe
-def report_pdf(request):
-    """The partnership report as a PDF: A4, the partnership and the period on every page,
-    the coverage transposed (a row per theme) on a landscape page, so no column is lost."""
-    form = _scope_form(request, default_year=True)
-    if form.errors:  # as the CSV files: the page shows the errors, the file says them
-        return HttpResponseBadRequest(
-            form.errors_as_text(), content_type="text/plain; charset=utf-8"
-        )
-    scope = form.scope()
-    starts, ends = scope.window
-    period = f"{starts.isoformat()} – {ends.isoformat() if ends else ''}".strip(" –")
-    context = {"scope": scope, "today": timezone.localdate(), **queries.report(scope)}
-    return pdf_response(
-        request,
-        "dashboard/report_pdf.html",
-        context,
-        subtitle=period,
-        filename=f"lagesbild-{starts.isoformat()}.pdf",
     )
 
 

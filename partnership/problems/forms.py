@@ -17,8 +17,10 @@ from partnership.fields import (
 )
 from partnership.forms import PortalFormMixin
 from partnership.models import Area, Visibility, Weekday
+from partnership.personal_data import validate_no_personal_data
 from partnership.problems import csv_import
 from partnership.problems.models import (
+    CauseCategory,
     Problem,
     ProblemEndorsement,
     ProblemResponsibility,
@@ -47,6 +49,8 @@ class ProblemForm(PortalFormMixin, OrganizationChoiceMixin, PointFormMixin, form
         (_("What"), ["organization", "title", "description", "themes", "severity"]),
         (_("Where"), ["area", "latitude", "longitude"]),
         (_("When"), ["source", "observed_on", "weekdays", "time_from", "time_to"]),
+        # Orsak, the åtgärdsplan's second column: why it happens here (optional).
+        (_("Why it happens"), ["cause", "cause_categories"]),
         (_("Who may see it"), ["visibility"]),
     ]
 
@@ -64,11 +68,14 @@ class ProblemForm(PortalFormMixin, OrganizationChoiceMixin, PointFormMixin, form
             "weekdays",
             "time_from",
             "time_to",
+            "cause",
+            "cause_categories",
             "severity",
             "visibility",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
+            "cause": forms.Textarea(attrs={"rows": 3}),
             "themes": forms.CheckboxSelectMultiple,
             "time_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "time_to": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -76,6 +83,10 @@ class ProblemForm(PortalFormMixin, OrganizationChoiceMixin, PointFormMixin, form
         field_classes = {"observed_on": BoundedDateField}
         help_texts = {
             "description": _("What happens, where exactly, and who is affected."),
+            "cause": _(
+                "Optional: why it happens here, e.g. “the tunnel is dark and nobody passes "
+                "after 22”. Describe the place and the situation, never a person."
+            ),
             "visibility": _(
                 "Partners only unless you choose public: public problems are shown on the "
                 "“you said, we did” page, with their area but never the exact point."
@@ -103,6 +114,14 @@ class ProblemForm(PortalFormMixin, OrganizationChoiceMixin, PointFormMixin, form
             widget=forms.RadioSelect,
             help_text=_("1 is minor, 5 is severe."),
         )
+        self.fields["cause_categories"] = forms.TypedMultipleChoiceField(
+            label=_("Kinds of cause"),
+            choices=CauseCategory.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Optional: the kinds of cause that fit, for the analysis."),
+        )
+        self.fields["cause"].validators.append(validate_no_personal_data)
         self.fields["themes"].required = True
         self.fields["visibility"].initial = Visibility.PARTNERS
         self.fields["observed_on"].initial = timezone.localdate()

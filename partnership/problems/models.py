@@ -270,6 +270,12 @@ class Problem(LocatedModel, ArchivableModel):
         return self.archived_at is None and self.visibility == Visibility.PUBLIC
 
     @property
+    def cause_categories_display(self) -> list[str]:
+        """The kinds of cause in words, in the order of ``CauseCategory`` (plan, issue 15)."""
+        chosen = set(self.cause_categories or [])
+        return [str(label) for value, label in CauseCategory.choices if value in chosen]
+
+    @property
     def when_display(self) -> str:
         """When it happens, in words: "Friday, Saturday 22:00–02:00", "any day"."""
         days = [str(Weekday(day).label) for day in sorted(self.weekdays or [])]

@@ -49,6 +49,9 @@ _PROBLEM_FIELDS = (
     "time_to",
     "severity",
     "visibility",
+    # plan (issue 15): the cause (orsak) of the åtgärdsplan.
+    "cause",
+    "cause_categories",
 )
 
 

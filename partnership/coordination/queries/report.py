@@ -1,6 +1,26 @@
 """The dashboard's first page (overview) and the partnership report for a period."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative
 from partnership.coordination.queries.attention import (
@@ -8,12 +28,14 @@ from partnership.coordination.queries.attention import (
     stale_initiatives,
     unowned_problems,
 )
-from partnership.coordination.queries.common import Scope, live_initiatives
+from partnership.coordination.queries.common import Scope
 from partnership.coordination.queries.coverage import coverage
 from partnership.coordination.queries.gaps import gaps
 from partnership.coordination.queries.overlaps import overlap_counts, overlaps
-from partnership.models import Area
-from partnership.problems.models import Problem, ProblemResponsibility
+from partnership.models import Area, Weekday
+from partnership.observations.models import Observation, ObservationCategory
+from partnership.problems.models import CauseCategory, Problem, ProblemResponsibility, SafetyWalk
+from partnership.residents.models import TIME_OF_DAY_HOURS, Reason, ResidentReport, TimeOfDay
 
 REPORT_ROWS = 50
 
@@ -93,21 +115,302 @@ def open_problems_with_responsibility(scope: Scope):
     )
 
 
+def initiative_counts(scope: Scope) -> dict:
+    """Live initiatives in the period (``live_initiatives``), and those that started and
+    that ended in it (``started_initiatives``, ``ended_initiatives``): one scan, not three."""
+    starts, ends = scope.window
+    live = Q(status__in=Initiative.LIVE_STATUSES, period__overlap=DateRange(starts, ends, "[]"))
+    started = Q(starts_on__gte=starts) & (Q(starts_on__lte=ends) if ends else Q())
+    ended = Q(ends_on__gte=starts) & (Q(ends_on__lte=ends) if ends else Q())
+    return (
+        _scoped_initiatives(scope)
+        .order_by()
+        .filter(live | started | ended)
+        .aggregate(
+            live_count=Count("pk", filter=live),
+            started_count=Count("pk", filter=started),
+            ended_count=Count("pk", filter=ended),
+        )
+    )
+
+
 def report(scope: Scope) -> dict:
-    """The partnership report for a period (lägesbild): counts per area and theme, open
-    problems and who is responsible, gaps, decided overlaps, initiatives started and ended."""
-    started = started_initiatives(scope)
-    ended = ended_initiatives(scope)
-    problems = open_problems_with_responsibility(scope)
+    """The partnership report's own numbers for a period: counts per area and theme, gaps,
+    decided overlaps, initiatives live, started and ended (the lägesbild's sections are
+    ``lagesbild``; the open problems are the åtgärdsplan's, ``coordination/plan.py``)."""
     return {
         "coverage": coverage(scope),
-        "live_count": live_initiatives(scope).count(),
-        "open_problem_count": problems.count(),
-        "open_problems": list(problems[:REPORT_ROWS]),
+        **initiative_counts(scope),
         "gaps": gaps(scope, per_page=20),
         "overlaps": overlaps(scope, decided=True, per_page=REPORT_ROWS),
-        "started_count": started.count(),
-        "started": list(started[:REPORT_ROWS]),
-        "ended_count": ended.count(),
-        "ended": list(ended[:REPORT_ROWS]),
+        "started": list(started_initiatives(scope)[:REPORT_ROWS]),
+        "ended": list(ended_initiatives(scope)[:REPORT_ROWS]),
+    }
+
+
+# --- The lägesbild of lag 2023:196, 4 § (plan, issue 15) -----------------------------------------
+#
+# Kartläggning (observations and problems by area, category and time), annan information
+# (safety walks and surveys, resident reports), analys (patterns, causes, gaps) and the
+# åtgärdsplan (``coordination/plan.py``). Each measure is one grouped statement over the
+# period, whatever the number of rows: the report's query count does not grow with the data.
+
+TOP_PATTERNS = 10
+
+
+def _day_start(day, plus_days: int = 0):
+    """Midnight at the start of ``day`` (plus some days) in the portal's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=plus_days), dt.time.min))
+
+
+def _observation_window(scope: Scope) -> tuple:
+    starts, ends = scope.window
+    return starts, ends or timezone.localdate()
+
+
+def scoped_observations(scope: Scope):
+    """Observations in the period, in the area (with its sub-areas), of categories tied to
+    the theme (when one is chosen)."""
+    starts, ends = _observation_window(scope)
+    observations = Observation.objects.filter(observed_on__range=(starts, ends))
+    if scope.area is not None:
+        observations = observations.filter(area__in=Area.objects.with_descendants(scope.area))
+    if scope.theme is not None:
+        observations = observations.filter(
+            Exists(
+                ObservationCategory.themes.through.objects.filter(
+                    observationcategory_id=OuterRef("category_id"), theme_id=scope.theme.pk
+                )
+            )
+        )
+    return observations.order_by()
+
+
+def _part_of_day():
+    """The part of the day an observation started in (the residents' four parts, so the two
+    sources add up); "" when it has no time."""
+    hour = ExtractHour("time_from")
+    whens = []
+    for part, (first, last) in TIME_OF_DAY_HOURS.items():
+        if first < last:
+            whens.append(
+                When(
+                    time_from__isnull=False,
+                    then=Value(str(part)),
+                    **{"hour__gte": first, "hour__lt": last},
+                )
+            )
+        else:  # the night runs past midnight
+            whens.append(
+                When(
+                    Q(hour__gte=first) | Q(hour__lt=last),
+                    time_from__isnull=False,
+                    then=Value(str(part)),
+                )
+            )
+    return hour, Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _category_names(ids) -> dict[int, str]:
+    """The categories' names in the language in use (one query, whatever the ids)."""
+    return {c.pk: c.name for c in ObservationCategory.objects.filter(pk__in=ids)}
+
+
+@dataclass
+class ObservationMatrix:
+    """Observations (their counts added) per area × category in the period."""
+
+    categories: list
+    rows: list  # (area name, [count per category], total)
+    totals: list
+    total: int
+
+
+@dataclass(frozen=True)
+class ObservationGroups:
+    """The observations in the period summed per area, category, weekday and part of the
+    day (``rows``: dicts with ``area_id``, ``area__name``, ``category_id``, ``weekday``,
+    ``part``, ``n``), with the categories' names: the matrix, the times and the patterns are
+    all read from it, so the observations are scanned once."""
+
+    rows: list
+    categories: dict
+
+
+def observation_groups(scope: Scope) -> ObservationGroups:
+    """One grouped scan of the period's observations, and one query for the names."""
+    hour, part = _part_of_day()
+    rows = list(
+        scoped_observations(scope)
+        .annotate(weekday=ExtractIsoWeekDay("observed_on"), hour=hour, part=part)
+        .values("area_id", "area__name", "category_id", "weekday", "part")
+        .annotate(n=Sum("count"))
+    )
+    return ObservationGroups(rows, _category_names({row["category_id"] for row in rows}))
+
+
+def observation_matrix(scope: Scope, groups: ObservationGroups | None = None) -> ObservationMatrix:
+    """Per area (the area observed in) and category, the sum of the observations' counts;
+    only areas and categories with observations."""
+    groups = groups or observation_groups(scope)
+    cells: dict = {}
+    areas: dict = {}
+    for row in groups.rows:
+        areas[row["area_id"]] = row["area__name"]
+        key = (row["area_id"], row["category_id"])
+        cells[key] = cells.get(key, 0) + row["n"]
+    categories = groups.categories
+    category_ids = sorted({c for _a, c in cells}, key=lambda pk: categories[pk])
+    rows = []
+    for area_id in sorted(areas, key=lambda pk: areas[pk]):
+        counts = [cells.get((area_id, c), 0) for c in category_ids]
+        rows.append((areas[area_id], counts, sum(counts)))
+    totals = [sum(cells.get((a, c), 0) for a in areas) for c in category_ids]
+    return ObservationMatrix(
+        categories=[categories[c] for c in category_ids],
+        rows=rows,
+        totals=totals,
+        total=sum(totals),
+    )
+
+
+def observations_by_time(scope: Scope, groups: ObservationGroups | None = None) -> dict:
+    """The observations' counts by weekday (Monday first) and by part of the day (the
+    residents' parts; "" = no time given)."""
+    groups = groups or observation_groups(scope)
+    weekdays = dict.fromkeys(range(1, 8), 0)
+    parts = {str(p): 0 for p in TIME_OF_DAY_HOURS} | {"": 0}
+    for row in groups.rows:
+        weekdays[row["weekday"]] += row["n"]
+        parts[row["part"]] += row["n"]
+    return {
+        "weekdays": [(Weekday(day).label, n) for day, n in weekdays.items()],
+        "parts": [(TimeOfDay(p).label if p else _("No time given"), n) for p, n in parts.items()],
+    }
+
+
+def observation_patterns(
+    scope: Scope, limit: int = TOP_PATTERNS, groups: ObservationGroups | None = None
+) -> list[dict]:
+    """The commonest combinations of area, category, weekday and part of the day: the
+    patterns a problem could be made of (most observed first)."""
+    groups = groups or observation_groups(scope)
+    rows = sorted(
+        groups.rows,
+        key=lambda r: (-r["n"], r["area__name"], r["category_id"], r["weekday"], r["part"]),
+    )[:limit]
+    return [
+        {
+            "area": row["area__name"],
+            "category": groups.categories[row["category_id"]],
+            "weekday": Weekday(row["weekday"]).label,
+            "part": TimeOfDay(row["part"]).label if row["part"] else _("No time given"),
+            "count": row["n"],
+        }
+        for row in rows
+    ]
+
+
+def _scoped_problems(scope: Scope):
+    problems = Problem.objects.active()
+    if scope.area is not None:
+        problems = problems.in_area(scope.area)
+    if scope.theme is not None:
+        problems = problems.filter(
+            Exists(
+                Problem.themes.through.objects.filter(
+                    problem_id=OuterRef("pk"), theme_id=scope.theme.pk
+                )
+            )
+        )
+    return problems.order_by()
+
+
+def problems_recorded(scope: Scope) -> list[tuple[str, int]]:
+    """Problems recorded in the period (not archived), per area, most first. One query."""
+    starts, ends = _observation_window(scope)
+    rows = (
+        _scoped_problems(scope)
+        .filter(created_at__gte=_day_start(starts), created_at__lt=_day_start(ends, 1))
+        .values("area__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "area__name")
+    )
+    return [(row["area__name"], row["n"]) for row in rows]
+
+
+def cause_counts(scope: Scope) -> dict:
+    """Open problems per kind of cause (a problem counts under each of its kinds), and how
+    many open problems name no kind of cause. Two queries."""
+    problems = _scoped_problems(scope).filter(status__in=Problem.OPEN_STATUSES)
+    counts = dict(
+        problems.annotate(kind=Func(F("cause_categories"), function="unnest"))
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    return {
+        "kinds": [
+            (label, counts[value]) for value, label in CauseCategory.choices if counts.get(value)
+        ],
+        "none": problems.filter(cause_categories=[]).count(),
+    }
+
+
+def walks_in_period(scope: Scope) -> list:
+    """Safety walks and surveys held in the period (confirmed imports), each with its number
+    of findings (problems). One query."""
+    starts, ends = _observation_window(scope)
+    walks = SafetyWalk.objects.filter(confirmed_at__isnull=False, held_on__range=(starts, ends))
+    if scope.area is not None:
+        walks = walks.filter(area__in=Area.objects.with_descendants(scope.area))
+    return list(
+        walks.select_related("area", "organization")
+        .annotate(findings=Count("problems"))
+        .order_by("held_on", "pk")[:REPORT_ROWS]
+    )
+
+
+def resident_report_counts(scope: Scope) -> dict:
+    """Residents' reports sent in the period: how many, feeling unsafe, per reason (a report
+    counts under each reason) and per area. Two queries."""
+    starts, ends = _observation_window(scope)
+    reports = ResidentReport.objects.filter(created_on__range=(starts, ends))
+    if scope.area is not None:
+        reports = reports.in_area(scope.area)
+    reports = reports.order_by()
+    per_area = list(
+        reports.values("area__name")
+        .annotate(n=Count("pk"), unsafe=Count("pk", filter=Q(kind=ResidentReport.Kind.UNSAFE)))
+        .order_by("-n", "area__name")
+    )
+    reasons = dict(
+        reports.annotate(reason=Func(F("reasons"), function="unnest"))
+        .values("reason")
+        .annotate(n=Count("pk"))
+        .values_list("reason", "n")
+    )
+    return {
+        "total": sum(row["n"] for row in per_area),
+        "unsafe": sum(row["unsafe"] for row in per_area),
+        "per_area": [(row["area__name"], row["n"], row["unsafe"]) for row in per_area],
+        "reasons": [
+            (label, reasons[value]) for value, label in Reason.choices if reasons.get(value)
+        ],
+    }
+
+
+def lagesbild(scope: Scope) -> dict:
+    """The 4 § sections of the report for the scope's period: kartläggning, annan
+    information and analys (the åtgärdsplan is ``coordination/plan.py``'s; the gaps are
+    ``report``'s)."""
+    groups = observation_groups(scope)
+    return {
+        "observations": observation_matrix(scope, groups),
+        "observation_times": observations_by_time(scope, groups),
+        "problems_recorded": problems_recorded(scope),
+        "walks": walks_in_period(scope),
+        "resident_reports": resident_report_counts(scope),
+        "patterns": observation_patterns(scope, groups=groups),
+        "causes": cause_counts(scope),
     }
