@@ -81,12 +81,22 @@ MIDDLEWARE = [
     # Outermost: the body cap before anything reads the body; Permissions-Policy and, for a
     # session's answers, Cache-Control: private, no-store on every response.
     "partnership.middleware.SecurityHeadersMiddleware",
+    # HEAD runs the view as a GET and drops the body (RFC 9110): everything below sees GET.
+    "partnership.middleware.HeadAsGetMiddleware",
     # First, so its headers reach every open-data answer, errors included; it never adds
     # them to an answer made for a logged-in session (partnership/cors.py).
     "partnership.cors.OpenDataCorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, JSON and feeds gzipped for clients that accept it (Lighthouse's "enable text
+    # compression"); static files already are, by whitenoise, which answers before this.
+    # Outside the page cache: a kept page is stored plain and compressed as it is sent.
+    # BREACH: Django masks the CSRF token anew in every answer, and GZipMiddleware pads.
+    "django.middleware.gzip.GZipMiddleware",
+    # Anonymous GET/HEAD answers from the page cache, exact to the last committed write
+    # (partnership/page_cache.py): before the session, so a hit touches nothing else.
+    "partnership.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,6 +164,27 @@ CACHES = {
         "LOCATION": "portal_cache",
     }
 }
+
+# --- Page cache (issue 16; partnership/page_cache.py, docs/caching.md) ------------------------
+# Anonymous pages, feeds and open data kept under the database's generation (a trigger changes
+# it with every write), so never stale. By default each worker keeps its own in memory
+# (bounded); PAGE_CACHE_REDIS_URL=redis://host:6379/1 shares one between workers and machines
+# (needs `pip install redis`). PAGE_CACHE=False turns it off.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+if env("PAGE_CACHE_REDIS_URL"):
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("PAGE_CACHE_REDIS_URL"),
+        "KEY_PREFIX": "pages",
+        "TIMEOUT": 120,  # keys hold the minute: older entries are never read again
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "partnership-pages",
+        "TIMEOUT": 120,
+        "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_MAX_ENTRIES", "1000"))},
+    }
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "stakeholders.User"

@@ -4,7 +4,6 @@ endpoints (/healthz, later /api/) without."""
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +12,8 @@ from initiatives.api import api
 from initiatives.api import not_found as api_not_found
 from initiatives.hsds import hsds_api
 from initiatives.sitemaps import SITEMAPS as INITIATIVE_SITEMAPS
+from initiatives.sitemaps import index as sitemap_index
+from initiatives.sitemaps import sitemap as sitemap_section
 from partnership import views
 from partnership.problems import urls as problem_urls
 from partnership.problems.sitemaps import ProblemSitemap
@@ -33,10 +34,11 @@ urlpatterns = [
     # Open311 GeoReport v2, the read side: public problems as service requests.
     path("open311/v2/", include((problem_urls.open311_urlpatterns, "open311"))),
     path("robots.txt", initiatives_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Pages of ids, written without the template at national scale (initiatives/sitemaps.py).
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap_section,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
@@ -64,6 +66,7 @@ urlpatterns += i18n_patterns(
     path(_("you-said-we-did/"), include(problem_urls.public_urlpatterns)),
     # --- Observations (händelser) and the weekly lägesbild: partners only ---
     path(_("observations/"), include("partnership.observations.urls")),
+    path(_("situation/"), include("partnership.coordination.weekly_urls")),  # the lägesbild
     # --- Residents: "Säg till om en plats", its counts, the partners' list ---
     path(_("tell-us/"), include("partnership.residents.urls")),
     # allauth's set-up of an authenticator app, made one flow (stakeholders/mfa.py).

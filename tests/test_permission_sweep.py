@@ -71,11 +71,12 @@ PARTNERS_ONLY_PROBLEM = "Hemligt problem vid torget"
 ARCHIVED_INITIATIVE = "Arkiverad läxhjälp"
 PENDING_ORGANIZATION = "Väntande Förening"
 RESIDENT_TEXT = "Hemlig boendetext vid porten"  # a resident's report: partners read it
+OBSERVATION_NOTE = "Hemlig händelse vid tunneln"  # an observation: partners only (obslog)
 # What each role must never be shown.
 SECRETS = {
     role: (
         (
-            {PARTNERS_ONLY_INITIATIVE, PARTNERS_ONLY_PROBLEM, RESIDENT_TEXT}
+            {PARTNERS_ONLY_INITIATIVE, PARTNERS_ONLY_PROBLEM, RESIDENT_TEXT, OBSERVATION_NOTE}
             if role in NOT_PARTNERS
             else set()
         )
@@ -231,6 +232,10 @@ def world(organization, other_organization, member, org_admin, outsider):
         text=RESIDENT_TEXT,
         created_on=timezone.localdate(),
     )
+    # An observation logged by a reporter of the organisation (obslog).
+    observation = factories.ObservationFactory(
+        organization=organization, area=area, reported_by=member, note=OBSERVATION_NOTE
+    )
     missing = uuid.uuid4()
     fill = {
         # (namespace, url name, parameter) first, then (namespace, parameter), then parameter.
@@ -253,6 +258,10 @@ def world(organization, other_organization, member, org_admin, outsider):
         ("meetings", "action"): "up",
         ("residents", "open311_key_revoke", "public_id"): missing,
         ("residents", "public_id"): resident_report.public_id,
+        ("observations", "public_id"): observation.public_id,
+        ("observations", "reporters", "slug"): organization.slug,
+        ("observations", "slug"): "klotter",  # a category
+        ("observations", "pk"): 999_999,  # an import's preview: its uploader's only (obspattern)
         ("open311", "service_code"): theme.slug,
         ("open311", "service_request_id"): problem.public_id,
         ("open311", "rest"): "nothing.json",

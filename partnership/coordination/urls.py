@@ -5,7 +5,7 @@ organisations awaiting a decision and the users who hold the coordinator role.""
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from partnership.coordination import import_views, views
+from partnership.coordination import import_views, plan_views, report_views, views
 
 app_name = "coordinator"
 
@@ -23,8 +23,12 @@ dashboard_patterns = (
         path(_("gaps/"), views.gaps, name="gaps"),
         path(_("coverage/"), views.coverage, name="coverage"),
         path(_("attention/"), views.attention, name="attention"),
-        path(_("report/"), views.report, name="report"),
-        path(_("report/report.pdf"), views.report_pdf, name="report_pdf"),
+        path(_("report/"), report_views.report, name="report"),
+        path(_("report/report.pdf"), report_views.report_pdf, name="report_pdf"),
+        # The åtgärdsplan (plan_views): partners read it, coordinators download it.
+        path(_("action-plan/"), plan_views.action_plan, name="plan"),
+        path(_("action-plan/action-plan.csv"), plan_views.action_plan_csv, name="plan_csv"),
+        path(_("action-plan/action-plan.pdf"), plan_views.action_plan_pdf, name="plan_pdf"),
         path(_("export/<slug:table>.csv"), views.export_csv, name="export"),
         path(_("export/<slug:table>.xlsx"), views.export_xlsx, name="export_xlsx"),
     ],

@@ -82,8 +82,13 @@ NOT_WALKED = {
     "residents:map_data": "GeoJSON for the partners' map of residents' reports",
     "residents:open311_key_revoke": "needs an issued key; its only form is a confirm button",
     "residents:show": "a button on a hidden text in the partners' list of reports, no field",
+    "observations:import_preview": "needs an uploaded file; its only form is a confirm button "
+    "(tests/observations/test_import.py)",
+    "observations:import_confirm": "the preview's confirm button, no field",
     "initiatives:session_link": "only a signed link in the weekly delivery email leads there; "
     "tests/initiatives/test_delivery.py sends its form, tampered, expired and reused",
+    "set_language": "the header's language choice is links now (no form); the view answers "
+    "old forms and bookmarks (tests/partnership/test_pages.py)",
 }
 
 # Forms that ask nothing a person could leave empty or get wrong, and why they need no summary
@@ -92,6 +97,7 @@ NOT_A_QUESTION = {
     ("set_language", ("language",)): "the language switcher: its list always holds one",
     ("stakeholders:member_role", ("role",)): "a role list per member row, always holding one",
     ("problems:digest", ("subscribe",)): "one checkbox: ticked and unticked are both answers",
+    ("lagesbild:email", ("subscribe",)): "one checkbox: ticked and unticked are both answers",
     ("initiatives:delivery_partners", ("partners_mark_sessions",)): "one checkbox: both answer",
     ("account_email", ("email",)): "allauth's list of addresses: pick one, press an action",
 }
@@ -279,6 +285,15 @@ def portal(organization, other_organization, member, org_admin, outsider, coordi
         },
         actor=coordinator_with_mfa,
     )
+    # Observations (obslog): the admin reports for the organisation and logged one just now
+    # (so its correction and deletion are offered); a retired category can be brought back,
+    # an unused one deleted (made again: a live-server test before may have flushed them).
+    org_admin.memberships.update(is_reporter=True)
+    factories.ObservationFactory(organization=organization, area=area, reported_by=org_admin)
+    factories.observation_category("trafik")
+    retired = factories.observation_category("ovrigt")
+    retired.retired_at = now
+    retired.save()
     return {
         "invitation": invitation,
         # Archived, they leave every list: their editors come back by their address.

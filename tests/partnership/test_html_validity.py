@@ -209,10 +209,15 @@ def test_every_kind_of_page_is_valid_html(client, demo, tmp_path):
         "/problem/ny/",
         _posted(client, "/problem/ny/", {"title": "", "severity": "9"}),
     )
+    # The demo member is a reporter (obslog): the observation form sent back with errors.
+    pages["partner observation form with errors"] = (
+        "/handelser/ny/",
+        _posted(client, "/handelser/ny/", {"count": "0", "note": "070-123 45 67"}),
+    )
     # Mina sidor's "what needs you" as an organisation admin (requests to join, commitments),
     # and its profile page sent back with an error.
     client.force_login(User.objects.get(email="admin.huge@example.se"))
-    for url in ("/mina-sidor/", "/mina-sidor/profil/"):
+    for url in ("/mina-sidor/", "/mina-sidor/profil/", "/handelser/rapportorer/huge-bostader/"):
         pages[f"partner admin {url}"] = (url, client.get(url).content.decode())
     pages["partner profile with errors"] = (
         "/mina-sidor/profil/",
@@ -223,7 +228,12 @@ def test_every_kind_of_page_is_valid_html(client, demo, tmp_path):
 
     coordinator = User.objects.get(email="samordnare@example.se")
     login_with_second_factor(client, coordinator)
-    crawl(client, ["/samordning/", "/samordning/organisationer/"], pages, "coordinator")
+    crawl(
+        client,
+        ["/samordning/", "/samordning/organisationer/", "/handelser/kategorier/"],
+        pages,
+        "coordinator",
+    )
     # Residents' reports made into a problem: the prefilled form, and sent back with errors.
     from_reports = reverse("problems:from_reports") + "?area=varby-gard-centrum"
     pages["coordinator problem from reports"] = (
@@ -237,7 +247,25 @@ def test_every_kind_of_page_is_valid_html(client, demo, tmp_path):
     )
     # The onboarding imports: the upload pages sent back with errors, and their previews.
     pages.update(import_pages(client))
+    # "Make this a problem" as a heatmap cell opens it, and sent back with errors; the weekly
+    # lägesbild with a bad week (weekly).
+    to_problem = reverse("observations:make_problem") + "?area=varby-gard-centrum&weekday=5&hour=21"
+    pages["coordinator problem from observations"] = (
+        to_problem,
+        client.get(to_problem).content.decode(),
+    )
+    pages["coordinator problem from observations with errors"] = (
+        to_problem,
+        _posted(client, to_problem, {"title": ""}),
+    )
+    lagesbild = reverse("lagesbild:week") + "?week=2026-W99"
+    pages["coordinator lagesbild with a bad week"] = (
+        lagesbild,
+        client.get(lagesbild).content.decode(),
+    )
 
+    # Patterns and the observation import (obspattern).
+    pages.update(_observation_pattern_pages(client))
     assert len(pages) > 40, sorted(pages)
     errors = validate(pages, tmp_path)
     assert errors == {}, json.dumps(errors, indent=1, ensure_ascii=False)
@@ -250,3 +278,41 @@ def test_a_mistyped_date_is_sent_back_as_text_and_kept(resident):
     assert 'type="text" name="running_on" value="2026-13-45"' in html
     html = resident.get("/en/initiatives/", {"running_on": "2026-06-15"}).text
     assert 'type="date" name="running_on" value="2026-06-15"' in html
+
+
+def _observation_pattern_pages(client) -> dict[str, tuple[str, str]]:
+    """The pattern page (and with a bad period), the observation import sent back with row
+    errors, and a clean file's preview, as the logged-in coordinator (obspattern)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from stakeholders.models import Organization
+
+    pages = {}
+    url = reverse("observations:patterns") + "?area=varby-gard-centrum"
+    pages["coordinator observation patterns"] = (url, client.get(url).content.decode())
+    bad = reverse("observations:patterns") + "?from=2026-10-10&to=2026-10-01"
+    pages["coordinator observation patterns with errors"] = (bad, client.get(bad).content.decode())
+    upload = reverse("observations:import")
+    organization = Organization.objects.filter(status="approved").order_by("pk").first()
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    header = "datum;tid;område;kategori;antal;anteckning\n"
+
+    def post(rows: str):
+        data = (header + rows).encode()
+        return client.post(
+            upload,
+            {"organization": organization.pk, "file": SimpleUploadedFile("h.csv", data)},
+        )
+
+    failing = post(f"{yesterday};25:00;Atlantis;nedskrapning;0;Ring 070-123 45 67\n")
+    assert failing.status_code == 400
+    pages["coordinator observation import with errors"] = (upload, failing.content.decode())
+    clean = post(f"{yesterday};21:00–02:00;varby-gard-centrum;nedskrapning;2;Skräp\n")
+    assert clean.status_code == 302, clean.content.decode()[:500]
+    pages["coordinator observation import preview"] = (
+        clean["Location"],
+        client.get(clean["Location"]).content.decode(),
+    )
+    return pages
