@@ -62,8 +62,10 @@ WATCHED_APPS = (
     "meetings",
 )
 TRIGGER = "portal_generation"
-# A larger body is served, not kept (the list with every filter option is ~250 KB).
-MAX_BODY_BYTES = 2_000_000
+# A larger body is served, not kept. The largest kept are the API's GeoJSON pages (10,000
+# features, a few MB each at national scale: 10 requests/s uncached at 100,000 initiatives);
+# with entries living two minutes, a worker holds at most a few of them.
+MAX_BODY_BYTES = 16_000_000
 # Vary headers that do not change an anonymous page (the language is in the path).
 IGNORED_VARY = {"cookie", "accept-language"}
 
