@@ -44,6 +44,7 @@ from django.core.signals import setting_changed
 from django.db import DatabaseError, connections
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import split_header_value
@@ -68,6 +69,9 @@ TRIGGER = "portal_generation"
 MAX_BODY_BYTES = 16_000_000
 # Vary headers that do not change an anonymous page (the language is in the path).
 IGNORED_VARY = {"cookie", "accept-language"}
+# Vary headers the key holds: GZipMiddleware, inside this one, compresses a page once when it
+# is made, and the compressed copy is kept for clients that accept gzip (not once per hit).
+KEYED_VARY = {"accept-encoding"}
 
 TOKEN_SQL = (
     "SELECT md5(coalesce(string_agg(token::text, ',' ORDER BY id), '')) FROM partnership_generation"
@@ -205,7 +209,9 @@ class PageCacheMiddleware:
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         minute = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.sha256(f"{token}\n{language}\n{minute}\n{url}".encode()).hexdigest()
+        gzip = "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else ""
+        parts = f"{token}\n{language}\n{minute}\n{gzip}\n{url}"
+        digest = hashlib.sha256(parts.encode()).hexdigest()
         return f"page:{digest}"
 
     def _entry(self, request, response) -> Entry | None:
@@ -223,7 +229,7 @@ class PageCacheMiddleware:
         }
         if directives & {"private", "no-store", "no-cache"}:
             return None
-        if self._vary(response) - IGNORED_VARY:
+        if self._vary(response) - IGNORED_VARY - KEYED_VARY:
             return None  # varies on a request header the key does not hold
         if len(response.content) > MAX_BODY_BYTES:
             return None

@@ -89,14 +89,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages, JSON and feeds gzipped for clients that accept it (Lighthouse's "enable text
-    # compression"); static files already are, by whitenoise, which answers before this.
-    # Outside the page cache: a kept page is stored plain and compressed as it is sent.
-    # BREACH: Django masks the CSRF token anew in every answer, and GZipMiddleware pads.
-    "django.middleware.gzip.GZipMiddleware",
     # Anonymous GET/HEAD answers from the page cache, exact to the last committed write
     # (partnership/page_cache.py): before the session, so a hit touches nothing else.
     "partnership.page_cache.PageCacheMiddleware",
+    # Pages, JSON and feeds gzipped for clients that accept it (Lighthouse's "enable text
+    # compression"); static files already are, by whitenoise, which answers before this.
+    # Inside the page cache: a page is compressed once when made, and the compressed copy
+    # kept (the key tells gzip from plain), not compressed again on every hit.
+    # BREACH: Django masks the CSRF token anew in every answer, and GZipMiddleware pads.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

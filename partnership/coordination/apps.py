@@ -9,3 +9,6 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
     verbose_name = _("Coordinator dashboard")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from partnership.coordination import weekly_tasks  # noqa: F401 - the Monday email

@@ -1,8 +1,9 @@
 """The Monday email of the weekly lägesbild, through Django's tasks framework — the same
 mechanism as the weekly problem digest (``partnership/problems/tasks.py``).
 
-Every Monday ``manage.py send_weekly_summaries`` (cron or a systemd timer, see README) calls
-:func:`weekly_summaries_enqueue`: for each subscribed partner it records last week in
+Every Monday morning the worker itself (:func:`weekly_summaries_monday`, a daily task of
+``partnership.task_worker``: no cron needed) — or ``manage.py send_weekly_summaries`` by
+hand — calls :func:`weekly_summaries_enqueue`: for each subscribed partner it records last week in
 ``WeeklySummaryWeek`` (one row per user and ISO week, a unique constraint) and enqueues one
 :func:`weekly_summary_send` for the week, which the worker (``manage.py task_worker``) runs.
 The lägesbild is the same for every partner, so that task computes it **once** and sends it
@@ -24,10 +25,13 @@ from django.utils import timezone, translation
 from partnership.coordination.weekly import Week, week_before, weekly_summary
 from partnership.emails import email_send
 from partnership.observations.models import WeeklySummarySubscription, WeeklySummaryWeek
+from partnership.task_worker import daily
 from stakeholders.models import Membership, Organization, User
 
 # Users a batch sends to, in one transaction.
 SEND_BATCH = 200
+# Local time the worker looks whether it is Monday: before the working day begins.
+MONDAY_AT = dt.time(6, 0)
 
 
 def _partners():
@@ -129,3 +133,13 @@ def weekly_summary_send(*, iso_year: int, iso_week: int) -> int:
                 )
                 sent += 1
             WeeklySummaryWeek.objects.bulk_update(batch, ["sent_at"])
+
+
+@daily(at=MONDAY_AT)
+@task
+def weekly_summaries_monday() -> int:
+    """Run by the worker every morning: on a Monday, last week's emails
+    (:func:`weekly_summaries_enqueue`, which never sends one twice); other days nothing."""
+    if timezone.localdate().isoweekday() != 1:
+        return 0
+    return weekly_summaries_enqueue()

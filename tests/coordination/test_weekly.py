@@ -4,6 +4,7 @@ read it, the Monday email (opt-in only, the reader's language, once a week, comp
 and the weekly meeting's agenda item."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from initiatives.models import SessionMark
 from partnership.coordination import weekly, weekly_tasks
 from partnership.meetings import services as meeting_services
 from partnership.observations.models import WeeklySummarySubscription, WeeklySummaryWeek
+from partnership.task_worker import DAILY_TASKS
 from tests import factories
 from tests.helpers import query_count
 
@@ -421,3 +423,19 @@ def test_the_headline_takes_as_many_queries_with_more_data(organization, area, p
         observe(organization, factories.AreaFactory(), "trafik", WEEK.monday, n + 1)
         cancel(factories.InitiativeFactory(lead_organization=organization), WEEK.monday)
     assert count() == few
+
+
+def test_the_worker_sends_the_monday_email_by_itself(member):
+    """The Monday email is a daily task of the worker (no cron): on a Monday it records last
+    week for the subscriber, on another day nothing."""
+    path = weekly_tasks.weekly_summaries_monday.module_path
+    assert DAILY_TASKS[path] == (weekly_tasks.weekly_summaries_monday, dt.time(6, 0))
+    WeeklySummarySubscription.objects.create(user=member)
+    tuesday, monday = dt.date(2026, 11, 24), dt.date(2026, 11, 30)
+    with mock.patch.object(weekly_tasks.timezone, "localdate", return_value=tuesday):
+        assert weekly_tasks.weekly_summaries_monday.call() == 0
+    assert not WeeklySummaryWeek.objects.filter(user=member).exists()
+    with mock.patch.object(weekly_tasks.timezone, "localdate", return_value=monday):
+        assert weekly_tasks.weekly_summaries_monday.call() == 1
+    recorded = WeeklySummaryWeek.objects.get(user=member)
+    assert (recorded.iso_year, recorded.iso_week) == (2026, 48)

@@ -8,6 +8,7 @@ kept), changes what it shows the way the portal does (the ORM, ``.update()``, ra
 database connection), and fetches again."""
 
 import datetime as dt
+import gzip
 import threading
 
 import psycopg2
@@ -116,6 +117,35 @@ def test_a_hit_costs_one_query_and_never_calls_the_view(client, django_assert_nu
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     assert second["Content-Language"] == "sv"
+
+
+def test_a_gzip_client_gets_the_kept_compressed_copy_and_a_plain_one_the_plain(
+    client, django_assert_num_queries
+):
+    """The page is compressed once, when made, and kept so: a hit is not compressed again."""
+    factories.InitiativeFactory(title="Nattvandring vid torget")
+    zipped = client.get("/insatser/", headers={"Accept-Encoding": "gzip, br"})
+    assert zipped["X-Page-Cache"] == "miss"
+    assert zipped["Content-Encoding"] == "gzip"
+    assert zipped["Vary"] == "Accept-Encoding"
+    with django_assert_num_queries(1):
+        again = client.get("/insatser/", headers={"Accept-Encoding": "gzip"})
+    assert again["X-Page-Cache"] == "hit"
+    assert again["Content-Encoding"] == "gzip"
+    assert again.content == zipped.content
+    assert "Nattvandring vid torget" in gzip.decompress(again.content).decode()
+    plain = client.get("/insatser/")
+    assert plain["X-Page-Cache"] == "miss"
+    assert "Content-Encoding" not in plain
+    assert "Nattvandring vid torget" in plain.content.decode()
+    # The compressed copy's validator is its own: a plain copy's ETag does not match it.
+    assert (
+        client.get(
+            "/insatser/", headers={"Accept-Encoding": "gzip", "If-None-Match": again["ETag"]}
+        ).status_code
+        == 304
+    )
+    assert plain["ETag"] != again["ETag"]
 
 
 def test_the_key_holds_the_language_path_and_query(client):
