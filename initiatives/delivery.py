@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from django.utils.translation import pgettext
 
 from initiatives.models import Initiative, ScheduleSlot, SessionMark
 from partnership.permissions import partner_organization_ids
+from partnership.site import by_memberships
 
 if TYPE_CHECKING:
     from stakeholders.models import User
@@ -318,12 +319,14 @@ def markable_initiatives(user: User):
     mine = partner_organization_ids(user)
     if not mine:
         return Initiative.objects.none()
+    # One union of two index lookups (by lead, by partner), not an OR over the whole table:
+    # "lead IN (...) OR id IN (...)" made PostgreSQL read every live initiative (70 ms at
+    # 100,000 initiatives, issue 16).
+    led = Initiative.objects.filter(lead_organization_id__in=mine).values("pk")
     partnered = Initiative.partner_organizations.through.objects.filter(
-        organization_id__in=mine
+        organization_id__in=mine, initiative__partners_mark_sessions=True
     ).values("initiative_id")
-    return Initiative.objects.active().filter(
-        Q(lead_organization_id__in=mine) | Q(partners_mark_sessions=True, pk__in=partnered)
-    )
+    return Initiative.objects.active().filter(pk__in=led.union(partnered))
 
 
 def sessions_to_confirm(user: User, today: dt.date | None = None) -> list[Session]:
@@ -335,8 +338,7 @@ def sessions_to_confirm(user: User, today: dt.date | None = None) -> list[Sessio
     initiatives = (
         markable_initiatives(user)
         .live_during(first, today)
-        .filter(slots__isnull=False)
-        .distinct()
+        .filter(Exists(ScheduleSlot.objects.filter(initiative=OuterRef("pk"))))
         .order_by("title", "pk")
         .prefetch_related(
             "slots",
@@ -362,6 +364,7 @@ def sessions_to_confirm(user: User, today: dt.date | None = None) -> list[Sessio
     return found
 
 
+@by_memberships
 def workplace_sessions(*, user: User, today: dt.date | None = None, limit: int = 10):
     """Mina sidor's "sessions to confirm" section (``partnership.site.workplace``): None for
     a user in no organisation, else the sessions as work items."""

@@ -221,9 +221,11 @@ class InitiativeFilter(django_filters.FilterSet):
         if not current_by_default:
             del self.filters["include_ended"]
             self.form.fields.pop("include_ended", None)
-        self.form.fields["area"].widget.choices = AreaChoices(
-            self.form.fields["area"], self.data.get("area") if self.data else None
-        )
+        areas = AreaChoices(self.form.fields["area"], self.data.get("area") if self.data else None)
+        # A callable: the widget asks for the options only when it renders (not when the
+        # list is kept: initiatives/views.py, _list_fragment_key), where a plain iterable
+        # would be read here already (Django's normalize_choices).
+        self.form.fields["area"].widget.choices = lambda: areas
         self.form.fields["sort"].initial = self.SORT_RELEVANCE  # not a "changed" filter
         if user is None or not user.is_authenticated:
             # Residents only ever see public initiatives and belong to no organisation.

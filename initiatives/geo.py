@@ -238,10 +238,16 @@ def _map_bounds() -> BBox:
 
 
 def initiatives_geojson(
-    queryset: QuerySet[Initiative], *, offset: int, limit: int, url_prefix: str
+    queryset: QuerySet[Initiative],
+    *,
+    offset: int,
+    limit: int,
+    url_prefix: str,
+    next_url: str | None = None,
 ) -> str:
     """One page of the open-data GeoJSON (``/api/v1/initiatives.geojson``), in one query:
-    a FeatureCollection of Points with ``numberReturned``, ordered by id so pages are stable.
+    a FeatureCollection of Points with ``numberReturned`` and ``links`` (``next_url`` as
+    the next page while this one is full), ordered by id so pages are stable.
     Properties are what a map needs (title, link, status, period, lead organisation); the
     JSON list has the rest (themes, areas, schedule), which would double the time here."""
     ids_sql, ids_params = _ids_sql(queryset)
@@ -257,6 +263,10 @@ def initiatives_geojson(
         SELECT json_build_object(
             'type', 'FeatureCollection',
             'numberReturned', count(p.id),
+            'links', CASE WHEN count(p.id) = %s AND %s::text IS NOT NULL
+                THEN json_build_array(json_build_object(
+                    'rel', 'next', 'type', 'application/geo+json', 'href', %s::text))
+                ELSE '[]'::json END,
             'features', COALESCE(json_agg(json_build_object(
                 'type', 'Feature',
                 'id', p.public_id,
@@ -283,7 +293,7 @@ def initiatives_geojson(
             ORDER BY a.id LIMIT 1
         ) ap ON true
         """,  # noqa: S608
-        [*ids_params, limit, offset, url_prefix],
+        [*ids_params, limit, offset, limit, next_url, next_url, url_prefix],
     )
 
 

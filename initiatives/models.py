@@ -313,6 +313,15 @@ class ScheduleSlot(models.Model):
                 fields=["initiative", "weekday", "starts_at"], name="slot_unique_start"
             ),
         ]
+        indexes = [
+            # The home page's "this week" (initiatives/week.py): a day's sessions in time
+            # order from the index alone, read until enough are public (a few ms at 100,000).
+            models.Index(
+                fields=["weekday", "starts_at", "initiative"],
+                include=["ends_at"],
+                name="slot_week_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"

@@ -1,6 +1,8 @@
 """Initiative pages: a server-rendered list (the map's always-available alternative) and
 a detail page. Both show only what ``Initiative.objects.visible_to(user)`` allows."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,8 +27,9 @@ from initiatives import exports, feeds, figures, forms, geo, permissions, select
 from initiatives.api import open_data_docs
 from initiatives.filters import InitiativeFilter
 from initiatives.similar import similar_initiatives
+from partnership import page_cache
 from partnership.pagination import CappedCountPaginator, KnownCountPaginator
-from partnership.permissions import is_partner
+from partnership.permissions import is_coordinator, is_partner, partner_organization_ids
 from partnership.spreadsheets import xlsx_response
 
 PAGE_SIZE = 25
@@ -45,9 +49,45 @@ def initiative_list(request):
         user=request.user,
         current_by_default=True,
     )
-    page = _list_paginator(request, filterset).get_page(request.GET.get("page"))
-    context = {"filterset": filterset, "page": page, "feed_cap": feeds.LIST_FEED_CAP}
+    context = {
+        "filterset": filterset,
+        # Filtered, counted and fetched only when the list is rendered, not when it is kept
+        # (below).
+        "page": SimpleLazyObject(
+            lambda: _list_paginator(request, filterset).get_page(request.GET.get("page"))
+        ),
+        "feed_cap": feeds.LIST_FEED_CAP,
+        "list_fragment_key": _list_fragment_key(request, filterset),
+    }
     return render(request, "initiatives/initiative_list.html", context)
+
+
+def _list_fragment_key(request, filterset: InitiativeFilter) -> str | None:
+    """The key under which a logged-in user's list content — filters, list, pagination,
+    downloads; never their name or CSRF token — is kept (``initiative_list_content.html``):
+    what it shows depends on nothing else. Anonymous visitors get whole pages from the page
+    cache instead; a form with errors is rendered each time.
+
+    - the database's generation (``page_cache.generation``: every committed write
+      changes it, so a kept list is never stale, on any worker);
+    - the minute (what is current, "happening now") and the language;
+    - the audience: what ``visible_to`` lets a coordinator, a partner or another logged-in
+      user see (partners all see the same), and the "register" link;
+    - the address with its query string (filters, sort, page);
+    - with "only my organisations'", the user's approved organisations."""
+    user = request.user
+    if not (settings.PAGE_CACHE_ENABLED and user.is_authenticated and filterset.is_valid()):
+        return None
+    mine = filterset.form.cleaned_data.get("mine")
+    parts = [
+        page_cache.generation(),
+        translation.get_language(),
+        timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "coordinator" if is_coordinator(user) else "partner" if is_partner(user) else "user",
+        request.get_full_path(),
+        ",".join(map(str, sorted(partner_organization_ids(user)))) if mine else "",
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _list_paginator(request, filterset: InitiativeFilter) -> CappedCountPaginator:

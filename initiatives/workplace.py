@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative, JoinRequest
 from partnership.permissions import partner_organization_ids
-from partnership.site import WorkItem
+from partnership.site import WorkItem, by_memberships
 from stakeholders.models import Membership, Organization
 
 # The coordinator's "to follow up" uses the same number
@@ -21,6 +21,7 @@ def _date(value) -> str:
     return formats.date_format(value, "j F Y")
 
 
+@by_memberships
 def join_requests(*, user, today: dt.date, limit: int) -> list[WorkItem] | None:
     """Requests to join initiatives led by the approved organisations the user administers,
     oldest first; ``None`` for a user who administers none (only admins answer them)."""
@@ -57,6 +58,7 @@ def join_requests(*, user, today: dt.date, limit: int) -> list[WorkItem] | None:
     ]
 
 
+@by_memberships
 def silent_initiatives(*, user, today: dt.date, limit: int) -> list[WorkItem] | None:
     """Live initiatives (planned or active, not ended, not archived) led by the user's
     approved organisations with no progress update for ``SILENT_DAYS`` days — counted from

@@ -10,7 +10,9 @@ holds, ``SKIP LOCKED``, or adds one), so it cannot deadlock. :func:`current_gene
 reads a hash of all tokens in one query: any committed write changes it, for every worker,
 on the next request. ``post_migrate`` (:func:`install_triggers`) puts the trigger on every
 table of those apps that lacks it, so a table added by a later migration is watched without
-anyone remembering to.
+anyone remembering to. :func:`generation` is what keys are made with — the pages here and
+the kept figures (``initiatives.figures``): read once per request (the middleware opens the
+request's scope), afresh after the request's own write and outside requests.
 
 **The middleware** (:class:`PageCacheMiddleware`, after WhiteNoise and before the session)
 serves a ``GET`` or ``HEAD`` that carries no session or messages cookie — an anonymous
@@ -35,6 +37,9 @@ clock, so a date cannot tell reliably whether a copy is current; an ETag can (do
 """
 
 import hashlib
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -86,6 +91,90 @@ def current_generation(using: str = "default") -> str:
     with connections[using].cursor() as cursor:
         cursor.execute(TOKEN_SQL)
         return cursor.fetchone()[0]
+
+
+# Statements that never write a table, by their first word: anything else (INSERT, UPDATE,
+# DELETE, COPY, WITH …) but a write to a database cache's table counts as a write of the
+# request (:func:`generation`).
+READ_STATEMENTS = frozenset({"SELECT", "SET", "SHOW", "EXPLAIN", "SAVEPOINT", "RELEASE"})
+
+
+@dataclass
+class _RequestGeneration:
+    """The generation as one request knows it (:func:`generation`)."""
+
+    token: str | None = None
+    # Once the request has written, every read is fresh: its own writes change the token,
+    # and a rollback (which no wrapper sees) may change it back.
+    wrote: bool = False
+
+    def watch(self, execute, sql, params, many, context):
+        if not isinstance(sql, str) or (
+            _first_word(sql) not in READ_STATEMENTS and not _writes_a_cache_table(sql)
+        ):
+            self.wrote = True
+            self.token = None
+        return execute(sql, params, many, context)
+
+
+_FIRST_WORD = re.compile(r"[\s(]*([A-Za-z]+)")
+_WRITTEN_TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+
+
+def _writes_a_cache_table(sql: str) -> bool:
+    """A write to a database cache's own table (the kept figures, rate limits): no
+    generation trigger there, so it changes nothing a page shows."""
+    match = _WRITTEN_TABLE.match(sql)
+    return bool(match) and match.group(1) in _cache_tables()
+
+
+def _cache_tables() -> set[str]:
+    return {
+        options["LOCATION"]
+        for options in settings.CACHES.values()
+        if options["BACKEND"].endswith(".DatabaseCache")
+    }
+
+
+def _first_word(sql: str) -> str:
+    match = _FIRST_WORD.match(sql)
+    return match.group(1).upper() if match else ""
+
+
+_request_generation: ContextVar[_RequestGeneration | None] = ContextVar(
+    "request_generation", default=None
+)
+
+
+@contextmanager
+def request_scope():
+    """Within it (one request: :class:`PageCacheMiddleware` opens it for every request),
+    :func:`generation` reads the generation at most once — until the request writes."""
+    state = _RequestGeneration()
+    reset = _request_generation.set(state)
+    try:
+        with connections["default"].execute_wrapper(state.watch):
+            yield state
+    finally:
+        _request_generation.reset(reset)
+
+
+def generation() -> str:
+    """The generation, for keys of anything kept (pages, ``initiatives.figures``).
+
+    In a request, read once and shared: the page cache's read (before the view) serves the
+    view's kept figures too. After the request's first write (any statement but a read on
+    the default connection), every call reads afresh, so the request sees its own writes.
+    Outside a request (the task worker, management commands, the shell) every call reads
+    afresh. Reading the generation *before* the data it keys is what keeps it exact: a
+    write committed in between leaves what is kept under the older token, which no later
+    request reads."""
+    state = _request_generation.get()
+    if state is None or state.wrote:
+        return current_generation()
+    if state.token is None:
+        state.token = current_generation()
+    return state.token
 
 
 def watched_tables() -> list[str]:
@@ -172,10 +261,14 @@ class PageCacheMiddleware:
         self.private_cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
 
     def __call__(self, request):
+        with request_scope():
+            return self._respond(request)
+
+    def _respond(self, request):
         if not self._anonymous_read(request):
             return self.get_response(request)
         try:
-            token = current_generation()
+            token = generation()
         except DatabaseError:
             # The database does not answer: the view says so (its error page, /healthz 503).
             return self.get_response(request)

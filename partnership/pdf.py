@@ -7,6 +7,7 @@ for tables too wide for portrait. The HTML is rendered here and never served, an
 fetches nothing but the portal's own stylesheet: no URL in a user's text reaches the network.
 """
 
+import functools
 import logging
 
 from django.conf import settings
@@ -20,8 +21,6 @@ from django.utils.translation import gettext as _
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 # fontTools, which WeasyPrint subsets the fonts with, logs every glyph list at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-from weasyprint import CSS, HTML, URLFetcher  # noqa: E402 -- after quieting its log
 
 STYLESHEET = "css/pdf.css"
 
@@ -56,15 +55,26 @@ def _page_css(subtitle: str) -> str:
     }}"""
 
 
-# Nothing from the network or the disk: only inline data (``data:`` URLs).
-_FETCHER = URLFetcher(allowed_protocols=["data"])
+@functools.cache
+def _weasyprint():
+    """WeasyPrint, imported when the first PDF is drawn: importing it loads Pango and the
+    fonts (about 2.5 s and tens of MB), which a web worker that never draws a PDF should not
+    pay at start-up (``partnership/warm.py`` imports every view module)."""
+    import weasyprint
+
+    # Nothing from the network or the disk: only inline data (``data:`` URLs).
+    return weasyprint, weasyprint.URLFetcher(allowed_protocols=["data"])
 
 
 def render_pdf(template: str, context: dict, *, subtitle: str, request=None) -> bytes:
     """The template rendered as a PDF (bytes)."""
     html = render_to_string(template, {"pdf_subtitle": subtitle, **context}, request=request)
-    stylesheets = [CSS(filename=finders.find(STYLESHEET)), CSS(string=_page_css(subtitle))]
-    return HTML(string=html, url_fetcher=_FETCHER).write_pdf(stylesheets=stylesheets)
+    weasyprint, fetcher = _weasyprint()
+    stylesheets = [
+        weasyprint.CSS(filename=finders.find(STYLESHEET)),
+        weasyprint.CSS(string=_page_css(subtitle)),
+    ]
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)
 
 
 def pdf_response(request, template: str, context: dict, *, subtitle: str, filename: str):

@@ -8,8 +8,14 @@ each app registers its part in its ``AppConfig.ready()``, and the page asks for 
     stats = site.home_stats.collect()                    # in the home view
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.core.cache import caches
+from django.utils import timezone, translation
+
+from partnership import page_cache
 
 
 class Contributions:
@@ -58,6 +64,14 @@ coordinator_overview = Contributions("coordinator_overview")
 #         order=20,
 #     )
 #
+# Kept (issue 16): a provider whose items depend on the user only through their memberships
+# (which organisations, which role, whether approved) and on whether they are a coordinator
+# says so with ``@site.by_memberships``. Its items are then kept in the "pages" cache under
+# the database's generation (partnership/page_cache.py: every committed write changes it),
+# the language, the minute and those memberships — exact, never stale, and shared by
+# colleagues with the same memberships. Any other provider (the observations section counts
+# what the user logged) runs on every request.
+#
 # The provider is called as ``provider(user=, today=, limit=)`` and returns the items (a
 # list of :class:`WorkItem`, at most ``limit``, most urgent first, in a fixed number of
 # queries), or ``None`` when the section does not concern the user (join requests for a
@@ -101,6 +115,8 @@ class WorkSection:
     more: bool = False
     more_url: str = ""
     more_label: str = ""
+    # The key its rendering may be kept under (``by_memberships`` sections), else "".
+    kept: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,12 +155,25 @@ class Workplace:
     def keys(self) -> list[str]:
         return [entry.key for entry in sorted(self._entries.values(), key=lambda e: e.order)]
 
-    def sections(self, *, user, today, limit: int) -> list[WorkSection]:
+    def sections(
+        self, *, user, today, limit: int, memberships=None, generation: str | None = None
+    ) -> list[WorkSection]:
         """Every section that concerns ``user``, in order, each with at most ``limit``
-        items."""
+        items. Given ``memberships`` (the user's, with ``organization``, fresh from the
+        database) and ``generation`` (``page_cache.generation()``, read once for the
+        page), the ``by_memberships`` sections are kept under them (and their ``kept`` key
+        lets the page keep their rendering)."""
+        key = None
+        if memberships is not None and generation is not None:
+            key = _kept_key(user, today, limit, memberships, generation)
         sections = []
         for entry in sorted(self._entries.values(), key=lambda e: e.order):
-            items = entry.provider(user=user, today=today, limit=limit + 1)
+            kept = ""
+            if key is not None and getattr(entry.provider, BY_MEMBERSHIPS, False):
+                kept = f"workplace:{entry.key}:{key}"
+                items = _kept_items(entry, user, today, limit, kept)
+            else:
+                items = entry.provider(user=user, today=today, limit=limit + 1)
             if items is None:
                 continue
             sections.append(
@@ -156,9 +185,48 @@ class Workplace:
                     more=len(items) > limit,
                     more_url=entry.more_url() if entry.more_url else "",
                     more_label=entry.more_label,
+                    kept=kept,
                 )
             )
         return sections
 
 
 workplace = Workplace()
+
+BY_MEMBERSHIPS = "workplace_by_memberships"
+# Stands for None (the section does not concern the user) in the cache, which has no None.
+_NOT_CONCERNED = "-"
+
+
+def by_memberships(provider: Callable[..., list[WorkItem] | None]):
+    """Mark a Mina sidor provider whose items depend on the user only through their
+    memberships (organisation, role, the organisation's approval) and coordinator status,
+    and on the data: its items may be kept and shared (``Workplace.sections``)."""
+    setattr(provider, BY_MEMBERSHIPS, True)
+    return provider
+
+
+def _kept_key(user, today, limit: int, memberships, generation: str) -> str:
+    # Not at the top: permissions reads models, and apps import this module while loading.
+    from partnership.permissions import is_coordinator
+
+    who = sorted(f"{m.organization_id}:{m.role}:{m.organization.status}" for m in memberships)
+    parts = [
+        generation,
+        translation.get_language(),
+        timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        today.isoformat(),
+        str(limit),
+        "coordinator" if is_coordinator(user) else "",
+        ",".join(who),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _kept_items(entry: _SectionEntry, user, today, limit: int, name: str):
+    cache = caches[page_cache.CACHE_ALIAS]
+    items = cache.get(name)
+    if items is None:
+        items = entry.provider(user=user, today=today, limit=limit + 1)
+        cache.set(name, _NOT_CONCERNED if items is None else list(items))
+    return None if items == _NOT_CONCERNED else items

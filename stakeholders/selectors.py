@@ -6,7 +6,19 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -163,19 +175,33 @@ def directory_matrix(*, organizations, dimension: str) -> Matrix:
     return Matrix(columns=columns, rows=rows)
 
 
+# Mina sidor lists at most this many of each organisation's initiatives (newest period
+# first) and links to the list of them all: an organisation may lead hundreds.
+MY_ORGANIZATION_INITIATIVES = 20
+
+
 def memberships_of(*, user) -> QuerySet:
-    """The user's organisations with their role, each with the initiatives it leads."""
-    initiatives = _initiatives().active().order_by("-starts_on", "title")
+    """The user's memberships with their organisations, by the organisation's name (their
+    initiatives: :func:`led_initiatives`)."""
     return (
         Membership.objects.filter(user=user)
         .select_related("organization")
-        .prefetch_related(
-            Prefetch(
-                "organization__led_initiatives", queryset=initiatives, to_attr="current_initiatives"
-            )
-        )
         .order_by("organization__name")
     )
+
+
+def led_initiatives(*, organizations) -> dict[int, list]:
+    """The initiatives each organisation leads (not archived), by organisation id: the
+    newest ``MY_ORGANIZATION_INITIATIVES`` and one more, which says there are more. One
+    query for all of them."""
+    organizations = list(organizations)
+    initiatives = _initiatives().active().order_by("-starts_on", "title", "pk")
+    initiatives = initiatives[: MY_ORGANIZATION_INITIATIVES + 1]
+    prefetch_related_objects(
+        organizations,
+        Prefetch("led_initiatives", queryset=initiatives, to_attr="current_initiatives"),
+    )
+    return {organization.pk: organization.current_initiatives for organization in organizations}
 
 
 def sole_admin_organizations(*, user) -> QuerySet[Organization]:

@@ -1,6 +1,10 @@
 """The "who does what" directory of partner organisations."""
 
+import functools
+import hashlib
+
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -9,12 +13,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnership import site
+from partnership import page_cache, site
 from partnership.ratelimit import client_ip
 from partnership.spreadsheets import xlsx_response
 from stakeholders import exports, forms, permissions, selectors, services
@@ -121,13 +126,46 @@ WORKPLACE_ITEMS = 10
 def my_pages(request):
     """'Mina sidor', the workplace: first what needs the user (the sections every app
     contributes, ``site.workplace``), then their organisations and their initiatives."""
+    memberships = list(selectors.memberships_of(user=request.user))
+    # What depends only on the user's memberships (read fresh above) — the sections marked
+    # ``site.by_memberships`` and each organisation's panel — is kept in the "pages" cache
+    # under the database's generation, which every committed write changes (issue 16,
+    # docs/caching.md "Partner pages"): exact, and shared by colleagues.
+    generation = page_cache.generation() if settings.PAGE_CACHE_ENABLED else None
+    language = translation.get_language()
+    # Read (one query for all) only if a panel is rendered, not when every one is kept.
+    initiatives = SimpleLazyObject(
+        lambda: selectors.led_initiatives(organizations=[m.organization for m in memberships])
+    )
+    for membership in memberships:
+        membership.kept = _panel_key(membership, generation, language) if generation else ""
+        membership.initiatives = SimpleLazyObject(
+            functools.partial(_initiatives_of, initiatives, membership.organization_id)
+        )
     context = {
         "sections": site.workplace.sections(
-            user=request.user, today=timezone.localdate(), limit=WORKPLACE_ITEMS
+            user=request.user,
+            today=timezone.localdate(),
+            limit=WORKPLACE_ITEMS,
+            memberships=memberships,
+            generation=generation,
         ),
-        "memberships": selectors.memberships_of(user=request.user),
+        "memberships": memberships,
+        "organization_initiatives": selectors.MY_ORGANIZATION_INITIATIVES,
     }
     return render(request, "stakeholders/my_pages.html", context)
+
+
+def _initiatives_of(initiatives: dict, organization_id: int) -> list:
+    return initiatives[organization_id]
+
+
+def _panel_key(membership: Membership, generation: str, language: str) -> str:
+    """What an organisation's panel on Mina sidor shows depends on: the organisation (its
+    name, status and initiatives: the generation), the member's role and the language."""
+    organization = membership.organization
+    parts = [generation, language, str(organization.pk), membership.role, organization.status]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 @login_required

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from partnership.meetings.models import Meeting
 from partnership.permissions import is_partner
-from partnership.site import WorkItem
+from partnership.site import WorkItem, by_memberships
 
 
+@by_memberships
 def meetings_invited(*, user, today: dt.date, limit: int) -> list[WorkItem] | None:
     """Meetings that have not ended, which the user may see (``Meeting.objects.visible_to``:
     their approved organisations are invited), the next first; ``None`` for a user who is no

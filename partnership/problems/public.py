@@ -1,13 +1,13 @@
 """ "Ni sa, vi gjorde" (you said, we did) as residents read it: what was done first, then
 what is being done, then what nobody has taken on yet, then what was closed without action
-— and the figures the home page shows of it, kept in the cache until a problem, a
-responsibility or an organisation changes (``initiatives.figures``, scope "problems").
+— and the figures the home page shows of it, kept until a write (``initiatives.figures``:
+the database's generation, scope "problems").
 
 The page's order — progress, then severity, then the newest — costs a pass over every
 public problem with two existence checks each (760 ms at 100,000 initiatives, 10,000 public
-problems): :func:`page` keeps the ordered ids in the cache (``ranked_ids``, scope
-"problems", dropped on every write that can move a problem) and fetches only the page's
-twenty rows; a filter narrows the kept order to the ids that match.
+problems): :func:`page` keeps the ordered ids (``ranked_ids``, scope "problems", computed
+again after any write) and fetches only the page's twenty rows; a filter narrows the kept
+order to the ids that match.
 
 The groups, defined once here (``progress``) and used by the page, each problem's page and
 the home page:
@@ -23,11 +23,8 @@ from array import array
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
 from initiatives import figures
-from initiatives.models import Initiative
 from partnership.problems import selectors
 from partnership.problems.models import Problem, ProblemResponsibility
 from stakeholders.models import Organization
@@ -73,8 +70,7 @@ def by_progress(problems):
 
 def ranked_ids() -> array:
     """The ids of every public problem in the page's order (:func:`by_progress`), kept
-    until a problem, a responsibility, an initiative's link to a problem or an
-    organisation changes (4 bytes an id: 40 KB for 10,000 public problems)."""
+    until a write (8 bytes an id: 80 KB for 10,000 public problems)."""
 
     def compute():
         ids = by_progress(selectors.public_problems()).values_list("pk", flat=True)
@@ -93,7 +89,7 @@ def page(filterset, number, *, per_page: int) -> Page:
     if not filterset.is_valid() or any(filterset.form.cleaned_data.values()):
         matching = set(filterset.qs.order_by().values_list("pk", flat=True))
         ids = [pk for pk in ranked if pk in matching]
-        # Written since the order was kept (it is dropped on commit): last, not lost.
+        # Written since the order was kept (by another transaction): last, not lost.
         ids += sorted(matching.difference(ids), reverse=True)
     else:
         ids = ranked
@@ -141,25 +137,3 @@ def home_stats() -> dict:
 def home_section(*, now) -> dict:
     """The home page's newest results (``site.home_sections``)."""
     return {"results": newest_results()}
-
-
-@receiver(post_save, sender=Problem, dispatch_uid="figures-problem-save")
-@receiver(post_delete, sender=Problem, dispatch_uid="figures-problem-delete")
-@receiver(post_save, sender=ProblemResponsibility, dispatch_uid="figures-responsibility-save")
-@receiver(post_delete, sender=ProblemResponsibility, dispatch_uid="figures-responsibility-delete")
-def _on_write(sender, **kwargs):
-    figures.forget("problems")
-
-
-# An initiative linked to a problem puts it under way (``progress``): the kept order moves
-# when a link is made or undone, or goes with its initiative (a cascade sends no
-# ``m2m_changed``).
-@receiver(m2m_changed, sender=Problem.initiatives.through, dispatch_uid="figures-problem-links")
-def _on_link(sender, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
-        figures.forget("problems")
-
-
-@receiver(post_delete, sender=Initiative, dispatch_uid="figures-problems-initiative-delete")
-def _on_initiative_delete(sender, **kwargs):
-    figures.forget("problems")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from partnership.permissions import partner_organization_ids
 from partnership.problems.models import Problem, ProblemEndorsement, ProblemResponsibility
-from partnership.site import WorkItem
+from partnership.site import WorkItem, by_memberships
 
 # "Changed" looks back this many days. Not "since your last visit": a list that empties
 # when the page is reloaded (or opened by mistake) hides what the user has not read, and a
@@ -23,6 +23,7 @@ def _date(value) -> str:
     return formats.date_format(value, "j F Y")
 
 
+@by_memberships
 def responsibilities(*, user, today: dt.date, limit: int) -> list[WorkItem] | None:
     """What the user's approved organisations committed to on open problems they may see,
     the earliest date first — so overdue ones come first —, those without a date last;
@@ -67,6 +68,7 @@ def responsibilities(*, user, today: dt.date, limit: int) -> list[WorkItem] | No
     return items
 
 
+@by_memberships
 def endorsed_changed(*, user, today: dt.date, limit: int) -> list[WorkItem] | None:
     """Problems the user's approved organisations endorsed ("we see this too") that changed
     after the endorsement and in the last ``CHANGED_DAYS`` days — a new status, outcome or

@@ -43,6 +43,7 @@ from pathlib import Path
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -51,9 +52,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from initiatives import figures
 from initiatives.models import Initiative
 from initiatives.sitemaps import InitiativeSitemap
+from partnership import page_cache
 from partnership.demo.benchmark import pass_second_factor
 from partnership.demo.scale import SLUG_PREFIX
 from partnership.models import Area, Theme
@@ -99,6 +100,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8101)
         parser.add_argument("--reference-port", type=int, default=8102)
         parser.add_argument("--only", default="", help="only pages whose label contains this")
+        parser.add_argument(
+            "--role",
+            choices=["anonymous", "partner", "coordinator"],
+            help="only the pages of this role",
+        )
         parser.add_argument("--no-refresh", action="store_true", help="skip refresh_overlaps")
 
     def handle(self, *args, **options):
@@ -113,7 +119,11 @@ class Command(BaseCommand):
             started = time.monotonic()
             call_command("refresh_overlaps", stdout=open(os.devnull, "w"))  # noqa: SIM115
             self.stdout.write(f"Overlap snapshot refreshed in {time.monotonic() - started:.1f} s.")
-        pages = [page for page in self._pages() if options["only"] in page.label]
+        pages = [
+            page
+            for page in self._pages()
+            if options["only"] in page.label and options["role"] in (None, page.role)
+        ]
         clients = self._clients()
         for page in pages:
             page.queries = self._count_queries(clients[page.role], page.path)
@@ -277,10 +287,11 @@ class Command(BaseCommand):
 
     def _count_miss_queries(self, client: Client, path: str) -> int:
         """The queries of the first request after a write: no page cache, no kept figures
-        (``figures.forget``), what every page costs once per write."""
+        (kept in the ``pages`` cache and shared through the database cache: both emptied
+        here), what every page costs once per write."""
         with override_settings(PAGE_CACHE_ENABLED=False):
-            figures.forget()
-            figures.forget("problems")
+            page_cache.forget_pages()
+            caches["default"].clear()
             with CaptureQueriesContext(connection) as queries:
                 self._get(client, path)
         return len(queries)
@@ -373,9 +384,12 @@ class Command(BaseCommand):
             f"({options['coordinator_connections']} for coordinator pages, ratio still against "
             f"the reference at {options['connections']})."
         )
+        reference_p99s = [r["p99_us"] / 1000 for page in pages for r in page.references]
         self.stdout.write(
             "Reference (50 rows, one raw query), measured before and after every page: "
-            f"{min(references):.0f}–{max(references):.0f} req/s. Errors: answers other than "
+            f"{min(references):.0f}–{max(references):.0f} req/s, p99 "
+            f"{min(reference_p99s):.0f}–{max(reference_p99s):.0f} ms (what the machine's "
+            f"load alone costs). Load average {os.getloadavg()[0]:.1f}. Errors: answers other than "
             f"2xx, socket errors and requests over {options['timeout']} s; done: requests "
             "answered within the run (those still waiting at its end count nowhere: p50/p99 "
             "are over the answered ones); “none answered”: not one. Queries: of one "
