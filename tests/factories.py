@@ -1,6 +1,7 @@
 """Factories for test data. Prefer the services the UI uses where they exist."""
 
 import datetime as dt
+from importlib import import_module
 
 import factory
 from django.utils.text import slugify
@@ -152,10 +153,18 @@ def enable_totp(user):
 
 
 def observation_category(slug: str = "nedskrapning"):
-    """One of the categories migration 0002 seeds (made again after a test that flushed the
-    tables, as the browser tests' live server does)."""
+    """One of the categories migration 0002 seeds — made again, with the seeded names, after
+    a test that flushed the tables (as the browser tests' live server does), so that a test
+    run after it still sees "Nedskräpning"."""
+    seeded = {
+        row[0]: row
+        for row in import_module(
+            "partnership.observations.migrations.0002_est_categories"
+        ).CATEGORIES
+    }
+    _slug, name_sv, name_en = seeded.get(slug, (slug, slug.capitalize(), slug.capitalize()))
     category, _created = ObservationCategory.objects.get_or_create(
-        slug=slug, defaults={"name_sv": slug.capitalize(), "name_en": slug.capitalize()}
+        slug=slug, defaults={"name_sv": name_sv, "name_en": name_en}
     )
     return category
 

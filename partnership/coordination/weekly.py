@@ -33,15 +33,12 @@ from django.utils.translation import gettext as _
 
 from initiatives.models import SessionMark
 from partnership.coordination.queries import Scope, time_gaps
-from partnership.coordination.queries.gaps import (
-    delivered_gaps,
-    delivered_observation_hours,
-    observation_hours,
-)
+from partnership.coordination.queries.gaps import delivered_gaps, observation_pages
 from partnership.models import Area, Weekday
 from partnership.observations.models import (
     Observation,
     ObservationCategory,
+    ObservationHourTotal,
     WeeklySummarySubscription,
 )
 from partnership.observations.permissions import can_read_observations
@@ -298,12 +295,11 @@ def _gaps(week: Week, summary: Summary) -> None:
     delivered = delivered_gaps(scope, per_page=GAP_ROWS, today=week.next.monday)
     summary.delivered_gaps = _with_spans(list(delivered.object_list))
     summary.delivered_gaps_total = delivered.paginator.count
-    # Observed hours nobody was present at that week: planned, and as delivered.
-    for name, read in (
-        ("observed_hours", observation_hours),
-        ("delivered_observed_hours", delivered_observation_hours),
-    ):
-        page = read(scope, per_page=OBSERVED_ROWS, today=week.sunday)
+    # Observed hours nobody was present at that week: planned, and as delivered (one
+    # statement for both, which reads the week's observations once).
+    pages = observation_pages(scope, per_page=OBSERVED_ROWS, today=week.sunday)
+    for name, view in (("observed_hours", "planned"), ("delivered_observed_hours", "delivered")):
+        page = pages[view]
         rows = list(page.object_list)
         for row in rows:
             row.when = [
@@ -349,11 +345,13 @@ class Headline:
 def headline(week: Week) -> Headline:
     """The week's headline numbers, in a fixed number of queries (five)."""
     first = week.monday - dt.timedelta(weeks=AVERAGE_WEEKS)
-    sums = Observation.objects.filter(
-        observed_on__gte=first, observed_on__lte=week.sunday
+    # Every area's observations: their daily sums (a few hundred rows for five weeks), not
+    # the observations themselves (100,000 at national scale).
+    sums = ObservationHourTotal.objects.filter(
+        slot=ObservationHourTotal.SLOT_DAY, observed_on__gte=first, observed_on__lte=week.sunday
     ).aggregate(
-        this_week=Sum("count", filter=Q(observed_on__gte=week.monday), default=0),
-        before=Sum("count", filter=Q(observed_on__lt=week.monday), default=0),
+        this_week=Sum("total", filter=Q(observed_on__gte=week.monday), default=0),
+        before=Sum("total", filter=Q(observed_on__lt=week.monday), default=0),
     )
     since, until = week.since_until()
     problems = Problem.objects.active().filter(created_at__gte=since, created_at__lt=until)

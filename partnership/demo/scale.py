@@ -260,7 +260,8 @@ def scale_observations(*, seed: int, count: int, today: dt.date) -> int:
     """``count`` observations over the year before ``today`` for the batch ``seed`` (its
     leaf areas and approved organisations must exist), in one INSERT … SELECT: 1,000,000
     rows are too many for ``bulk_create`` to be quick, and observations have no history
-    triggers to fire. Deterministic: every value comes from the md5 of the seed and the row
+    triggers to fire (the hour totals' trigger, migration 0004, sums the whole statement at
+    once). Deterministic: every value comes from the md5 of the seed and the row
     number, never from ``random()``. Realistic skew, as the reporters' logs look:
 
     - areas: a few hot — the area is picked with the square of a uniform number, so the first

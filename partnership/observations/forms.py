@@ -13,7 +13,9 @@ from partnership.fields import BoundedDateField, CoordinateField, PointFormMixin
 from partnership.forms import PortalFormMixin
 from partnership.models import Area, Theme
 from partnership.observations.models import Observation, ObservationCategory
+from partnership.observations.selectors import area_within
 from partnership.personal_data import validate_no_named_person, validate_no_personal_data
+from partnership.widgets import LongSelect
 from stakeholders.models import Organization
 
 NOTE_LIMIT = 500
@@ -203,16 +205,38 @@ class BoundedDateFilter(django_filters.DateFilter):
     field_class = BoundedDateField
 
 
+class AreaWithinField(django_filters.fields.ModelChoiceField):
+    """An area chosen by its slug, fetched with the ids of itself and of every area below
+    it (``within``) in the same query."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.queryset.annotate(within=area_within()).get(**{self.to_field_name: value})
+        except (ValueError, TypeError, Area.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class AreaWithinFilter(django_filters.ModelChoiceFilter):
+    field_class = AreaWithinField
+
+
 class ObservationFilter(django_filters.FilterSet):
     """The partners' list: area (with its sub-areas), category, period, organisation."""
 
-    area = django_filters.ModelChoiceFilter(
+    area = AreaWithinFilter(
         label=_("Area"),
         queryset=Area.objects.order_by("name"),
         to_field_name="slug",
         method="filter_area",
         empty_label=_("All areas"),
         help_text=_("Includes the areas within it."),
+        widget=LongSelect,
     )
     category = django_filters.ModelChoiceFilter(
         label=_("Category"),
@@ -229,6 +253,7 @@ class ObservationFilter(django_filters.FilterSet):
         queryset=Organization.objects.approved().order_by("name"),
         to_field_name="slug",
         empty_label=_("All organisations"),
+        widget=LongSelect,  # every approved organisation: thousands nationally
     )
 
     class Meta:
@@ -237,7 +262,11 @@ class ObservationFilter(django_filters.FilterSet):
         form = ObservationFilterForm
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(area__in=Area.objects.with_descendants(value))
+        # The ids as a literal list, fetched with the area (``selectors.area_within``).
+        ids = getattr(value, "within", None)
+        if ids is None:
+            ids = list(Area.objects.with_descendants(value).values_list("pk", flat=True))
+        return queryset.filter(area_id__in=ids)
 
 
 class ReporterForm(PortalFormMixin, forms.Form):

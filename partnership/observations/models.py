@@ -79,6 +79,7 @@ class Observation(LocatedModel):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="observations",
+        db_index=False,  # observation_org_date_idx leads with it
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,6 +94,7 @@ class Observation(LocatedModel):
         verbose_name=_("area"),
         on_delete=models.PROTECT,
         related_name="observations",
+        db_index=False,  # observation_heatmap_idx leads with it
     )
     category = models.ForeignKey(
         ObservationCategory,
@@ -138,14 +140,52 @@ class Observation(LocatedModel):
                 name="observation_window_has_start",
             ),
         ]
+        # With ``observation_heatmap_idx`` (area, date; migration 0003), which also serves
+        # the area's foreign key; the organisation's is served by its date index. No more:
+        # every index costs each of an import's rows (migration 0005 dropped three).
         indexes = [
-            models.Index(fields=["area", "observed_on"], name="observation_area_date_idx"),
             models.Index(fields=["observed_on"], name="observation_date_idx"),
             models.Index(fields=["organization", "-observed_on"], name="observation_org_date_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.category} – {self.area} {self.observed_on}"
+
+
+class ObservationHourTotal(models.Model):
+    """The observations' counts summed per category, day and hour over every area: what the
+    heatmap and the trend read when the area is the whole partnership (or most of it,
+    ``patterns.py``), instead of scanning a million observations.
+
+    Written only by the database: statement triggers on ``observations_observation``
+    (migration 0004) add each inserted row's count and subtract each deleted one's, an update
+    both, in the same transaction — so a form, an import's ``bulk_create``, ``seed_scale``'s
+    ``INSERT … SELECT`` and a ``DELETE`` all keep it exactly equal to the raw sums
+    (``tests/observations/test_scale_hour_totals.py``). A row whose total falls to 0 is
+    deleted.
+
+    ``slot``: 0–23 the hours of ``observed_on`` an observation covers (its ``hours_mask``);
+    24–47 hour ``slot − 24`` of the next day (a window past midnight, ``next_day_mask``);
+    :data:`SLOT_UNKNOWN` no time given; :data:`SLOT_DAY` every observation of the day, once
+    (the trend's weekly sums)."""
+
+    SLOT_DAY = -1
+    SLOT_NEXT_DAY = 24
+    SLOT_UNKNOWN = 48
+
+    pk = models.CompositePrimaryKey("category_id", "observed_on", "slot")
+    category_id = models.IntegerField()
+    observed_on = models.DateField()
+    slot = models.SmallIntegerField()
+    total = models.BigIntegerField()
+
+    class Meta:
+        db_table = "observations_hour_total"
+        verbose_name = "observation hour total"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.category_id} {self.observed_on} {self.slot}: {self.total}"
 
 
 class WeeklySummarySubscription(models.Model):
@@ -182,6 +222,8 @@ class WeeklySummaryWeek(models.Model):
                 fields=["user", "iso_year", "iso_week"], name="weekly_summary_once_per_week"
             ),
         ]
+        # A week's rows (the Monday run reads them; a year holds 52 weeks of every partner).
+        indexes = [models.Index(fields=["iso_year", "iso_week"], name="weekly_summary_week_idx")]
 
     def __str__(self) -> str:
         return f"{self.user} {self.iso_year}-W{self.iso_week:02d}"

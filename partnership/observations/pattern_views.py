@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from partnership.fields import BoundedDateField
 from partnership.forms import PortalFormMixin
 from partnership.models import Area
+from partnership.widgets import LongSelect
 
 from . import patterns, svg
 from .models import ObservationCategory
@@ -36,6 +37,7 @@ class PatternForm(PortalFormMixin, forms.Form):
         required=False,
         empty_label=gettext_lazy("The whole partnership"),
         help_text=gettext_lazy("An area includes the areas within it."),
+        widget=LongSelect,
     )
     category = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Categories"),

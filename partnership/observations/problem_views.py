@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Count, Max, Min, Q, Sum
+from django.db.models import BooleanField, Count, IntegerField, Max, Min, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -39,6 +39,7 @@ from partnership.models import Area, Visibility
 from partnership.observations import problem_services
 from partnership.observations.models import Observation, ObservationCategory
 from partnership.observations.permissions import can_read_observations
+from partnership.observations.selectors import area_within
 from partnership.problems import forms as problem_forms
 from partnership.problems import permissions as problem_permissions
 from partnership.problems.models import Problem
@@ -117,7 +118,7 @@ def read_params(params) -> Chosen:
     ignored = chosen.ignored
     slug = (params.get("area") or "").strip()
     if slug:
-        chosen.area = Area.objects.filter(slug=slug).first()
+        chosen.area = Area.objects.filter(slug=slug).annotate(within=area_within()).first()
         if chosen.area is None:
             ignored.append(_("There is no area “%(value)s”; it was left out.") % {"value": slug})
     slugs = [s.strip() for s in params.getlist("category") if s.strip()][:50]
@@ -147,18 +148,11 @@ def read_params(params) -> Chosen:
     return chosen
 
 
-# An observation "covers" an hour (``%s``: the hours, an int array): a moment in it, or a
-# window intersecting it; a window past midnight runs to 24:00 and on from 00:00.
+# An observation "covers" an hour (``%s``: the hours as bits): a moment in it, or a window
+# touching it; a window past midnight runs to 24:00 and on from 00:00 — the generated columns
+# the heatmap counts by (migration 0003), so a cell's number and its observations agree.
 _O = "observations_observation"
-_MIN_FROM = f"(extract(hour FROM {_O}.time_from) * 60 + extract(minute FROM {_O}.time_from))"
-_MIN_TO = f"(extract(hour FROM {_O}.time_to) * 60 + extract(minute FROM {_O}.time_to))"
-_COVERS_HOURS = f"""EXISTS (
-    SELECT 1 FROM unnest(%s::int[]) AS h WHERE CASE
-        WHEN {_O}.time_from IS NULL THEN false
-        WHEN {_O}.time_to IS NULL THEN extract(hour FROM {_O}.time_from) = h
-        WHEN {_MIN_TO} > {_MIN_FROM} THEN {_MIN_FROM} < h * 60 + 60 AND {_MIN_TO} > h * 60
-        ELSE {_MIN_FROM} < h * 60 + 60 OR {_MIN_TO} > h * 60
-    END)"""  # noqa: S608 -- constant fragments; the hours are a parameter
+_COVERS_HOURS = f"({_O}.hours_mask | {_O}.next_day_mask) & %s <> 0"  # noqa: S608 (constant)
 
 
 def matching(chosen: Chosen):
@@ -170,13 +164,19 @@ def matching(chosen: Chosen):
     if not chosen.is_pattern:
         return observations.none()
     if chosen.area is not None:
-        observations = observations.filter(area__in=Area.objects.with_descendants(chosen.area))
+        # The ids as a literal list, fetched with the area (``selectors.area_within``).
+        ids = getattr(chosen.area, "within", None)
+        if ids is None:
+            ids = list(Area.objects.with_descendants(chosen.area).values_list("pk", flat=True))
+        observations = observations.filter(area_id__in=ids)
     if chosen.categories:
         observations = observations.filter(category__in=chosen.categories)
     if chosen.weekdays:
-        observations = observations.filter(observed_on__iso_week_day__in=chosen.weekdays)
+        weekday = RawSQL(f"{_O}.iso_weekday", (), output_field=IntegerField())  # noqa: S611
+        observations = observations.alias(weekday=weekday).filter(weekday__in=chosen.weekdays)
     if chosen.hours:
-        covers = RawSQL(_COVERS_HOURS, [chosen.hours], output_field=BooleanField())  # noqa: S611
+        bits = sum(1 << hour for hour in set(chosen.hours))
+        covers = RawSQL(_COVERS_HOURS, [bits], output_field=BooleanField())  # noqa: S611
         observations = observations.alias(covers=covers).filter(covers=True)
     if chosen.since:
         observations = observations.filter(observed_on__gte=chosen.since)

@@ -5,12 +5,30 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from partnership.observations.models import Observation, ObservationCategory
 from stakeholders.exports import CsvWriter, csv_safe
 from stakeholders.models import Membership, Organization
+
+# The ids of an area and of every area below it, for the row of ``partnership_area`` in hand.
+_WITHIN_SQL = """
+    ARRAY(WITH RECURSIVE tree(id) AS (
+        SELECT partnership_area.id
+        UNION ALL
+        SELECT child.id FROM partnership_area child JOIN tree ON child.parent_id = tree.id
+    ) SELECT id FROM tree)
+"""
+
+
+def area_within() -> RawSQL:
+    """An annotation for areas: ``within``, the ids of the area and every area below it,
+    fetched with the area. Observations are then filtered by the ids as a literal list: with
+    a subquery the planner guesses half the areas, and for a small area it walks the whole
+    table by date (a cold area's page of the list: 5.6 s at 1,000,000 observations)."""
+    return RawSQL(_WITHIN_SQL, ())  # noqa: S611 (constant)
 
 
 def observation_list() -> QuerySet[Observation]:

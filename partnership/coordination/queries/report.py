@@ -1,12 +1,11 @@
 """The dashboard's first page (overview) and the partnership report for a period."""
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -14,11 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +29,7 @@ from partnership.coordination.queries.gaps import gaps
 from partnership.coordination.queries.overlaps import overlap_counts, overlaps
 from partnership.models import Area, Weekday
 from partnership.observations.models import Observation, ObservationCategory
+from partnership.observations.patterns import place_time_groups
 from partnership.problems.models import CauseCategory, Problem, ProblemResponsibility, SafetyWalk
 from partnership.residents.models import TIME_OF_DAY_HOURS, Reason, ResidentReport, TimeOfDay
 
@@ -186,31 +182,6 @@ def scoped_observations(scope: Scope):
     return observations.order_by()
 
 
-def _part_of_day():
-    """The part of the day an observation started in (the residents' four parts, so the two
-    sources add up); "" when it has no time."""
-    hour = ExtractHour("time_from")
-    whens = []
-    for part, (first, last) in TIME_OF_DAY_HOURS.items():
-        if first < last:
-            whens.append(
-                When(
-                    time_from__isnull=False,
-                    then=Value(str(part)),
-                    **{"hour__gte": first, "hour__lt": last},
-                )
-            )
-        else:  # the night runs past midnight
-            whens.append(
-                When(
-                    Q(hour__gte=first) | Q(hour__lt=last),
-                    time_from__isnull=False,
-                    then=Value(str(part)),
-                )
-            )
-    return hour, Case(*whens, default=Value(""), output_field=CharField())
-
-
 def _category_names(ids) -> dict[int, str]:
     """The categories' names in the language in use (one query, whatever the ids)."""
     return {c.pk: c.name for c in ObservationCategory.objects.filter(pk__in=ids)}
@@ -238,14 +209,10 @@ class ObservationGroups:
 
 
 def observation_groups(scope: Scope) -> ObservationGroups:
-    """One grouped scan of the period's observations, and one query for the names."""
-    hour, part = _part_of_day()
-    rows = list(
-        scoped_observations(scope)
-        .annotate(weekday=ExtractIsoWeekDay("observed_on"), hour=hour, part=part)
-        .values("area_id", "area__name", "category_id", "weekday", "part")
-        .annotate(n=Sum("count"))
-    )
+    """One grouped scan of the period's observations (``place_time_groups``: integers from
+    the generated columns, the areas' names joined to the groups), and one query for the
+    categories' names."""
+    rows = place_time_groups(scoped_observations(scope))
     return ObservationGroups(rows, _category_names({row["category_id"] for row in rows}))
 
 
@@ -295,10 +262,12 @@ def observation_patterns(
     """The commonest combinations of area, category, weekday and part of the day: the
     patterns a problem could be made of (most observed first)."""
     groups = groups or observation_groups(scope)
-    rows = sorted(
+    # The first few of 100,000 groups (a year at 1,000,000 observations): no full sort.
+    rows = heapq.nsmallest(
+        limit,
         groups.rows,
         key=lambda r: (-r["n"], r["area__name"], r["category_id"], r["weekday"], r["part"]),
-    )[:limit]
+    )
     return [
         {
             "area": row["area__name"],
