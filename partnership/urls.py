@@ -15,12 +15,18 @@ from initiatives.sitemaps import SITEMAPS as INITIATIVE_SITEMAPS
 from initiatives.sitemaps import index as sitemap_index
 from initiatives.sitemaps import sitemap as sitemap_section
 from partnership import views
+from partnership.coordination import publication_urls
+from partnership.coordination.publication_sitemaps import PublishedSituationSitemap
 from partnership.problems import urls as problem_urls
 from partnership.problems.sitemaps import ProblemSitemap
 from stakeholders import mfa as stakeholders_mfa
 from stakeholders import views as stakeholders_views
 
-SITEMAPS = {**INITIATIVE_SITEMAPS, "problems": ProblemSitemap}
+SITEMAPS = {
+    **INITIATIVE_SITEMAPS,
+    "problems": ProblemSitemap,
+    "situation": PublishedSituationSitemap,
+}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -67,6 +73,8 @@ urlpatterns += i18n_patterns(
     # --- Observations (händelser) and the weekly lägesbild: partners only ---
     path(_("observations/"), include("partnership.observations.urls")),
     path(_("situation/"), include("partnership.coordination.weekly_urls")),  # the lägesbild
+    # --- The lägesbild's aggregates a coordinator published: public ---
+    path(_("situation-reports/"), include(publication_urls.public_urlpatterns)),
     # --- Residents: "Säg till om en plats", its counts, the partners' list ---
     path(_("tell-us/"), include("partnership.residents.urls")),
     # allauth's set-up of an authenticator app, made one flow (stakeholders/mfa.py).

@@ -527,3 +527,27 @@ def test_the_weekly_lagesbild_goes_once_a_week(constraint):
     WeeklySummaryWeek.objects.create(user=user, iso_year=2026, iso_week=48)
     with refused(constraint):
         WeeklySummaryWeek.objects.create(user=user, iso_year=2026, iso_week=48)
+
+
+# --- The lägesbild published to residents -------------------------------------------------------
+
+
+def _published_situation(**fields):
+    from partnership.coordination.models import PublishedSituation
+
+    values = {"starts_on": dt.date(2026, 10, 1), "ends_on": dt.date(2026, 10, 31)} | fields
+    return PublishedSituation.objects.create(**values)
+
+
+@proves("published_situation_period")
+def test_a_published_situation_ends_on_or_after_its_start(constraint):
+    with refused(constraint):
+        _published_situation(starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 10, 31))
+
+
+@proves("published_situation_withdrawn_was_published")
+def test_only_a_published_situation_can_be_withdrawn(constraint):
+    from django.utils import timezone
+
+    with refused(constraint):
+        _published_situation(withdrawn_at=timezone.now())

@@ -48,6 +48,7 @@ from partnership.residents.models import ResidentReport
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Invitation, Membership, Organization, User
 from tests import factories
+from tests.coordination.publication_pages import plant_publications
 from tests.helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -236,8 +237,16 @@ def world(organization, other_organization, member, org_admin, outsider):
     observation = factories.ObservationFactory(
         organization=organization, area=area, reported_by=member, note=OBSERVATION_NOTE
     )
+    # Published situation pictures (publish): one residents see, and a coordinator's draft.
+    publications = plant_publications(coordinator, area=area)
     missing = uuid.uuid4()
     fill = {
+        # Publishing to residents (publish): the draft's pages and buttons, the public page.
+        ("coordinator", "publication", "public_id"): publications["draft"].public_id,
+        ("coordinator", "publication_edit", "public_id"): publications["draft"].public_id,
+        ("coordinator", "publication_action", "public_id"): publications["draft"].public_id,
+        ("coordinator", "publication_action", "action"): "publish",
+        (None, "situation_report", "public_id"): publications["published"].public_id,
         # (namespace, url name, parameter) first, then (namespace, parameter), then parameter.
         ("problems", "walk_detail", "public_id"): walk.public_id,
         ("problems", "walk_preview", "public_id"): walk.public_id,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from partnership.coordination import queries
 from partnership.coordination.queries.attention import delivery_attention
+from partnership.coordination.queries.gaps import observation_pages
 from partnership.coordination.queries.overlaps import STRENGTH_LABELS
 from partnership.models import Weekday
 from stakeholders.exports import CsvWriter, csv_safe
@@ -103,6 +104,29 @@ def _gaps(scope, time):
         yield [*row, _spans(gap.uncovered)] if time else row
 
 
+# Every place of the gaps page's observation-hours tables, not a page of them.
+OBSERVATION_ROWS_MAX = 10**6
+
+
+def _observation_hours(scope, view: str):
+    """The gaps page's observed hours with nobody there (``view``: "planned", no initiative
+    runs; "delivered", no session held): each place with its spans."""
+    yield [
+        _("Place"),
+        _("Observations at these hours"),
+        _("All observations with a time"),
+        _("Observed hours with nobody there"),
+    ]
+    page = observation_pages(scope, views=(view,), per_page=OBSERVATION_ROWS_MAX)[view]
+    for row in page.object_list:
+        spans = [
+            f"{Weekday(s.weekday).label} {s.starts:%H:%M}–"
+            f"{f'{s.ends:%H:%M}' if s.ends else '24:00'} ({s.observations})"
+            for s in row.spans
+        ]
+        yield [row.area.name, row.uncovered, row.observed, ", ".join(spans)]
+
+
 def _coverage(scope):
     data = queries.coverage(scope)
     yield [_("Area"), _("Theme"), _("Live initiatives"), _("Open problems"), _("Gap")]
@@ -172,6 +196,8 @@ TABLES = {
     "gaps": lambda scope: _gaps(scope, False),
     "time-gaps": lambda scope: _gaps(scope, True),
     "coverage": _coverage,
+    "observed-hours": lambda scope: _observation_hours(scope, "planned"),
+    "observed-hours-delivered": lambda scope: _observation_hours(scope, "delivered"),
     "stale": lambda scope: _initiatives(queries.stale_initiatives(scope), with_news=True),
     "idle-organisations": lambda scope: _organizations(queries.idle_organizations(scope)),
     "unlinked": lambda scope: _initiatives(queries.unlinked_initiatives(scope)),

@@ -128,3 +128,83 @@ class ImportDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# publish: the lägesbild's public aggregates (partnership/coordination/publication.py).
+class PublishedSituationQuerySet(models.QuerySet):
+    def public(self):
+        """Published and not withdrawn: what residents see, newest first."""
+        return self.filter(published_at__isnull=False, withdrawn_at__isnull=True).order_by(
+            "-published_at", "-pk"
+        )
+
+
+class PublishedSituation(models.Model):
+    """Aggregates of the report's kartläggning that a coordinator chose to show residents:
+    which categories, per which areas and/or by weekday and part of the day, for a period and
+    an area, with a short text. ``data`` is a **snapshot** (``publication.snapshot``): the
+    numbers as they were when the coordinator previewed and published them; later
+    observations never change it. A draft (no ``published_at``) is the coordinator's preview;
+    a withdrawn one (``withdrawn_at``) is gone from the public pages and may be published
+    again. Residents only ever see ``data`` and ``text``; ``choices`` keeps what the
+    coordinator chose, to change a draft."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    area = models.ForeignKey(
+        "partnership.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("text"), max_length=1000, blank=True)
+    choices = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = PublishedSituationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published situation picture")
+        verbose_name_plural = _("published situation pictures")
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="published_situation_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(published_at__isnull=False),
+                name="published_situation_withdrawn_was_published",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["-published_at"],
+                name="published_situation_live_idx",
+                condition=Q(published_at__isnull=False, withdrawn_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} – {self.ends_on}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_at is not None and self.withdrawn_at is None
+
+
+pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="PublishedSituationEvent",
+)(PublishedSituation)

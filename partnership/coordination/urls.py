@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from partnership.coordination import import_views, plan_views, report_views, views
+from partnership.coordination.publication_urls import coordinator_patterns as publication_patterns
 
 app_name = "coordinator"
 
@@ -31,6 +32,8 @@ dashboard_patterns = (
         path(_("action-plan/action-plan.pdf"), plan_views.action_plan_pdf, name="plan_pdf"),
         path(_("export/<slug:table>.csv"), views.export_csv, name="export"),
         path(_("export/<slug:table>.xlsx"), views.export_xlsx, name="export_xlsx"),
+        # What the report publishes to residents (publication_views).
+        *publication_patterns,
     ],
     "dashboard",
 )

@@ -33,6 +33,7 @@ from partnership.meetings import services as meeting_services
 from partnership.residents.models import ResidentReport
 from stakeholders import services as stakeholder_services
 from tests import factories
+from tests.coordination.publication_pages import plant_publications
 
 pytestmark = pytest.mark.django_db
 
@@ -294,6 +295,8 @@ def portal(organization, other_organization, member, org_admin, outsider, coordi
     retired = factories.observation_category("ovrigt")
     retired.retired_at = now
     retired.save()
+    # A published situation picture and a draft (publish): their pages and buttons.
+    plant_publications(coordinator_with_mfa, area=area)
     return {
         "invitation": invitation,
         # Archived, they leave every list: their editors come back by their address.

@@ -21,10 +21,12 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from stakeholders.models import User
 from tests.coordination.import_samples import import_pages
+from tests.coordination.publication_pages import plant_publications
 from tests.helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -264,6 +266,25 @@ def test_every_kind_of_page_is_valid_html(client, demo, tmp_path):
         client.get(lagesbild).content.decode(),
     )
 
+    # Publishing to residents (publish): the choice sent back with errors, a draft's
+    # preview, a publication's page, and what residents see of it.
+    publications = plant_publications(coordinator)
+    new = reverse("coordinator:dashboard:publication_new")
+    pages["coordinator publication choice with errors"] = (
+        new,
+        _posted(client, new, {"text": "070-123 45 67", "starts_on": "2026-02-31"}),
+    )
+    for state, situation in publications.items():
+        manage = reverse("coordinator:dashboard:publication", args=[situation.public_id])
+        pages[f"coordinator publication {state}"] = (manage, client.get(manage).content.decode())
+    listing = reverse("coordinator:dashboard:publications")
+    pages["coordinator publications"] = (listing, client.get(listing).content.decode())
+    visitor = Client()
+    for address in (
+        reverse("situation_reports"),
+        reverse("situation_report", args=[publications["published"].public_id]),
+    ):
+        pages[f"resident {address}"] = (address, visitor.get(address).content.decode())
     # Patterns and the observation import (obspattern).
     pages.update(_observation_pattern_pages(client))
     assert len(pages) > 40, sorted(pages)

@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from initiatives import figures
 from initiatives import sitemaps as initiative_sitemaps
 from initiatives.models import Initiative
 from tests import factories
@@ -134,7 +133,6 @@ def test_the_index_lists_only_pages_with_rows_each_with_its_newest_change(
     for initiative in pages[empty_number]:
         initiative.visibility = "partners"
         initiative.save()
-    figures.forget()
     listed = [
         (address, lastmod)
         for address, lastmod in _index(client)
@@ -210,29 +208,25 @@ def _grow(organization, n):
 )
 def test_query_counts_do_not_grow_with_the_rows(client, organization, url):
     _grow(organization, 2)
-    figures.forget()
     few = query_count(client, url)
     _grow(organization, 30)
-    figures.forget()
     assert query_count(client, url) == few
-    # Kept until a write: the index reads three kept lists; a page reads its section's kept
-    # list of pages (two) and its rows (one).
-    assert query_count(client, url) <= (6 if url == "/sitemap.xml" else 3)
+    # Kept until a write: the index reads three kept lists and the published situation
+    # pictures (one query, partnership/coordination/publication_sitemaps.py); a page reads its
+    # section's kept list of pages (two) and its rows (one).
+    assert query_count(client, url) <= (7 if url == "/sitemap.xml" else 3)
 
 
 def test_a_sitemap_page_and_the_index_take_a_few_queries_when_cold(
     client, organization, django_assert_max_num_queries
 ):
     _grow(organization, 5)
-    figures.forget()
-    figures.forget("problems")
-    # The first page after a write groups the section's rows into pages and keeps them
-    # (the database cache's set takes several queries); the next page reads them kept.
+    # The first page after a write groups the section's rows into pages and keeps them;
+    # the next page reads them kept.
     with django_assert_max_num_queries(9):
         client.get("/sitemap-initiatives.xml")
     with django_assert_max_num_queries(3):
         client.get("/sitemap-initiatives.xml?p=2")
-    # Per section: the generation, the kept pages (missing), the grouping and keeping them
-    # (the database cache's set takes several): 8 each, whatever the number of rows.
+    # Per section: the grouping of its rows into pages, whatever the number of rows.
     with django_assert_max_num_queries(24):
         client.get("/sitemap.xml")

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from partnership.problems.models import Problem
 from tests import factories
+from tests.coordination.publication_pages import plant_publications
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,9 @@ def public_pages(organization):
         outcome="Nya lampor.",
     )
     problem.initiatives.add(initiative)
+    situation = plant_publications(factories.UserFactory(is_coordinator=True), area=area)[
+        "published"
+    ]
     without_map = [
         "/",
         "/en/",
@@ -58,6 +62,8 @@ def public_pages(organization):
         "/oppna-data/",
         "/en/open-data/",
         "/accounts/login/",
+        "/lagesbilder/",  # published situation pictures (publish)
+        f"/en/situation-reports/{situation.public_id}/",
     ]
     with_map = ["/insatser/", "/en/initiatives/", f"/insatser/{initiative.slug}/", "/sag-till/"]
     return without_map, with_map
