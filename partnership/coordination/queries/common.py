@@ -77,7 +77,9 @@ OPEN_PROBLEM_CONDITION = """
 
 
 def minutes(column: str) -> str:
-    return f"(extract(hour FROM {column}) * 60 + extract(minute FROM {column}))::int"
+    """A time's minutes since midnight (``date_part``: a float, several times cheaper than
+    ``extract``'s numeric over the hundreds of thousands of slots and sessions)."""
+    return f"(date_part('hour', {column}) * 60 + date_part('minute', {column}))::int"
 
 
 # A slot ``s`` as minutes of the week (Monday 00:00 = 0), a multirange: the rule of

@@ -108,7 +108,7 @@ DELIVERED_WEEKS = 4
 # A held (or moved) session ``m`` as minutes of the week: SLOT_RANGE's rule on the session's
 # actual weekday and times (a moved session's new ones).
 _MARK_RANGE = (
-    SLOT_RANGE.replace("s.weekday", "extract(isodow FROM coalesce(m.moved_on, m.on_date))::int")
+    SLOT_RANGE.replace("s.weekday", "date_part('isodow', coalesce(m.moved_on, m.on_date))::int")
     .replace("s.starts_at", "coalesce(m.moved_starts_at, m.starts_at)")
     .replace("s.ends_at", "coalesce(m.moved_ends_at, m.ends_at)")
 )
@@ -333,25 +333,20 @@ def week_spans(multirange) -> list[tuple[int, dt.time, dt.time | None]]:
 OBSERVATION_WEEKS = 4
 OBSERVATION_PAGE_SIZE = 25
 
-# Each observation's hours in the period, as (date, hour) rows: a moment its hour, a window
-# every hour it touches (21:00–24:00 → 21, 22, 23; 21:30–22:15 → 21, 22), a window that ends
-# at or before its start crosses midnight (22:00–02:00 → 22, 23 and 0, 1 of the next day);
-# an observation without a time (some time that day) is in no hour. The rule of the
-# heatmap (``observations/patterns.py``). Read through ``observation_area_date_idx``.
-_HOUR_FROM = "extract(hour FROM o.time_from)::int"
-_HOUR_TO = "ceil(extract(epoch FROM o.time_to) / 3600)::int"
-_OBSERVED = f"""
+# Each observation's hours in the period as two masks, kept by PostgreSQL on every row
+# (``observations`` migration 0003): ``hours_mask``, bit h for every hour h of its own day it
+# touches (a moment its hour; 21:00–24:00 → 21, 22, 23; 21:30–22:15 → 21, 22), and
+# ``next_day_mask``, the hours after midnight of a window that crosses it (22:00–02:00 → 0, 1
+# of the next day); an observation without a time (some time that day) has no hour (mask 0).
+# The heatmap's rule (``observations/patterns.py``): no row per hour is ever made, an hour is
+# a bit.
+_OBSERVED = """
     observed AS MATERIALIZED (
-        SELECT o.id, o.area_id, o.category_id, o.count,
-               o.observed_on + h / 24 AS on_date, mod(h, 24) AS hour
+        SELECT o.id, o.area_id, o.observed_on AS on_date, o.hours_mask AS mask,
+               o.next_day_mask AS next_mask, o.count::bigint AS count
         FROM observations_observation o
-        CROSS JOIN LATERAL generate_series(
-            {_HOUR_FROM},
-            CASE WHEN o.time_to IS NULL THEN {_HOUR_FROM}
-                 WHEN o.time_to > o.time_from THEN {_HOUR_TO} - 1
-                 ELSE 23 + {_HOUR_TO} END) AS h
         WHERE o.observed_on BETWEEN %(obs_from)s::date AND %(obs_to)s::date
-          AND o.time_from IS NOT NULL
+          AND o.hours_mask <> 0
           AND (%(areas)s::bigint[] IS NULL OR o.area_id = ANY(%(areas)s::bigint[]))
           AND (%(theme)s::bigint IS NULL OR EXISTS (
               SELECT 1 FROM observations_observationcategory_themes ct
@@ -379,15 +374,17 @@ _IN_THEME = """(%(theme)s::bigint IS NULL OR EXISTS (
 # Hours as bits: bit h of a day's mask is the hour h:00–h+1:00. A time span from ``start`` to
 # ``end`` covers every hour it touches (the observations' rule: 21:30–22:15 → 21 and 22); an
 # end at or before the start is past midnight, its hours after midnight in the next day's mask.
+# (``date_part`` rather than ``extract``: a float, several times cheaper than extract's numeric
+# on the hundreds of thousands of sessions a period holds.)
 def _day_mask(start: str, end: str) -> str:
-    first = f"extract(hour FROM {start})::int"
-    last = f"ceil(extract(epoch FROM {end}) / 3600)::int"
+    first = f"date_part('hour', {start})::int"
+    last = f"ceil(date_part('epoch', {end}) / 3600)::int"
     return f"""(CASE WHEN {end} > {start} THEN ((1 << {last}) - 1) & ~((1 << {first}) - 1)
                  ELSE ((1 << 24) - 1) & ~((1 << {first}) - 1) END)"""
 
 
 def _next_mask(start: str, end: str) -> str:
-    last = f"ceil(extract(epoch FROM {end}) / 3600)::int"
+    last = f"ceil(date_part('epoch', {end}) / 3600)::int"
     return f"(CASE WHEN {end} <= {start} THEN (1 << {last}) - 1 ELSE 0 END)"
 
 
@@ -445,10 +442,33 @@ _OWN_DELIVERED = f"""
         GROUP BY x.area_id, x.day
     )"""
 
-# Which day's mask an observed hour (``o``) is checked against, in each view.
+# The same without a theme, from the masks the database keeps per area and day
+# (``initiatives.HeldDay``, migration 0014: the same rule on every held or moved session):
+# about ten thousand rows a period instead of hundreds of thousands of session marks.
+_OWN_DELIVERED_KEPT = """
+    own_delivered AS (
+        SELECT x.area_id, x.day, bit_or(x.mask) AS mask
+        FROM (
+            SELECT d.area_id, d.held_on AS day, d.mask FROM initiatives_held_day d
+            WHERE d.held_on BETWEEN %(obs_from)s::date - 1 AND %(obs_to)s::date
+              AND d.area_id IN (SELECT ancestor_id FROM places) AND d.mask <> 0
+            UNION ALL
+            SELECT d.area_id, d.held_on + 1, d.next_mask FROM initiatives_held_day d
+            WHERE d.held_on BETWEEN %(obs_from)s::date - 1 AND %(obs_to)s::date
+              AND d.area_id IN (SELECT ancestor_id FROM places) AND d.next_mask <> 0
+        ) x
+        GROUP BY x.area_id, x.day
+    )"""
+
+# Which day's mask an observation's own day (``o.on_date``) and next day are checked
+# against, in each view.
 _VIEWS = {
-    "planned": (_OWN_PLANNED, "extract(isodow FROM o.on_date)::int"),
-    "delivered": (_OWN_DELIVERED, "o.on_date"),
+    "planned": (
+        _OWN_PLANNED,
+        "date_part('isodow', o.on_date)::int",
+        "mod(date_part('isodow', o.on_date)::int, 7) + 1",
+    ),
+    "delivered": (_OWN_DELIVERED, "o.on_date", "o.on_date + 1"),
 }
 
 # ``present_<view>``: an observed area's own masks and its ancestors' together.
@@ -459,26 +479,44 @@ _PRESENT = """
         GROUP BY p.area_id, o.day
     )"""
 
-# The open hours of a view as spans per area and weekday (consecutive hours joined), each with
-# the observations in it (an observation over several hours of a span counts once), and per
-# area the observations with an open hour and all observations with a time; busiest first.
+# The open hours of a view as spans per area and weekday (consecutive open hours joined),
+# each with the observations in it (an observation over several hours of a span counts once),
+# and per area the observations with an open hour and all observations with a time; busiest
+# first. ``open_<view>``: per observation and weekday (its own day's and, past midnight,
+# the next day's), the hours nobody covered.
 _OBSERVATION_HOURS = """
-    spans_{view} AS (
-        SELECT t.area_id, t.weekday, t.island, min(t.from_hour) AS from_hour,
-               max(t.to_hour) AS to_hour, sum(t.count) AS observations
+    open_{view} AS (
+        SELECT f.id, f.area_id, date_part('isodow', f.on_date)::int AS weekday,
+               f.open_{view} AS bits, f.count
+        FROM flagged f WHERE f.open_{view} <> 0
+        UNION ALL
+        SELECT f.id, f.area_id, mod(date_part('isodow', f.on_date)::int, 7) + 1,
+               f.open_next_{view}, f.count
+        FROM flagged f WHERE f.open_next_{view} <> 0
+    ),
+    union_{view} AS (
+        SELECT o.area_id, o.weekday, bit_or(o.bits) AS bits
+        FROM open_{view} o GROUP BY o.area_id, o.weekday
+    ),
+    -- Consecutive open hours of a weekday share ``hour - row_number``: a span, as a mask.
+    span_masks_{view} AS (
+        SELECT r.area_id, r.weekday, min(r.hour) AS from_hour, max(r.hour) + 1 AS to_hour,
+               ((1 << (max(r.hour) + 1)) - 1) & ~((1 << min(r.hour)) - 1) AS bits
         FROM (
-            -- Consecutive open hours of a weekday share ``hour - dense_rank``: a span.
-            SELECT r.area_id, r.weekday, r.island, r.id, min(r.count) AS count,
-                   min(r.hour) AS from_hour, max(r.hour) + 1 AS to_hour
-            FROM (
-                SELECT f.area_id, f.weekday, f.hour, f.id, f.count,
-                       f.hour - dense_rank() OVER (
-                           PARTITION BY f.area_id, f.weekday ORDER BY f.hour) AS island
-                FROM flagged f WHERE f.open_{view}
-            ) r
-            GROUP BY r.area_id, r.weekday, r.island, r.id
-        ) t
-        GROUP BY t.area_id, t.weekday, t.island
+            SELECT u.area_id, u.weekday, h AS hour,
+                   h - row_number() OVER (PARTITION BY u.area_id, u.weekday ORDER BY h)
+                       AS island
+            FROM union_{view} u CROSS JOIN generate_series(0, 23) AS h
+            WHERE (u.bits >> h) & 1 = 1
+        ) r
+        GROUP BY r.area_id, r.weekday, r.island
+    ),
+    spans_{view} AS (
+        SELECT s.area_id, s.weekday, s.from_hour, s.to_hour, sum(o.count)::bigint AS observations
+        FROM span_masks_{view} s
+        JOIN open_{view} o ON o.area_id = s.area_id AND o.weekday = s.weekday
+         AND o.bits & s.bits <> 0
+        GROUP BY s.area_id, s.weekday, s.from_hour, s.to_hour
     ),
     rows_{view} AS (
         SELECT s.area_id,
@@ -498,39 +536,43 @@ _VIEW_PAGE = """(
     LIMIT %(limit)s OFFSET %({view}_offset)s)"""
 
 
-def _observation_statement(views: list[str]) -> str:
-    """One statement for the views (``planned``, ``delivered``): the observed hours read
-    once, flagged ``open_<view>`` where nobody was present, each view's page of places."""
+def _observation_statement(views: list[str], *, kept: bool = False) -> str:
+    """One statement for the views (``planned``, ``delivered``): the observations read
+    once, each with the hours nobody was present at (``open_<view>``, ``open_next_<view>``),
+    each view's page of places. ``kept``: the delivered hours from ``initiatives.HeldDay``
+    (only without a theme: the kept hours are every initiative's)."""
     flags = ",\n".join(
-        f"coalesce((present_{view}.mask >> o.hour) & 1, 0) = 0 AS open_{view}" for view in views
+        f"o.mask & ~coalesce(present_{view}.mask, 0) AS open_{view},\n"
+        f"o.next_mask & ~coalesce(next_{view}.mask, 0) AS open_next_{view}"
+        for view in views
     )
     joins = "\n".join(
         f"""LEFT JOIN present_{view} ON present_{view}.area_id = o.area_id
-                AND present_{view}.day = {_VIEWS[view][1]}"""
+                AND present_{view}.day = {_VIEWS[view][1]}
+            LEFT JOIN present_{view} next_{view} ON next_{view}.area_id = o.area_id
+                AND next_{view}.day = {_VIEWS[view][2]} AND o.next_mask <> 0"""
         for view in views
     )
     sums = ",\n".join(
-        f"sum(x.count) FILTER (WHERE x.open_{view}) AS uncovered_{view}" for view in views
+        f"sum(f.count) FILTER (WHERE f.open_{view} <> 0 OR f.open_next_{view} <> 0) "
+        f"AS uncovered_{view}"
+        for view in views
     )
-    opens = ",\n".join(f"bool_or(f.open_{view}) AS open_{view}" for view in views)
     ctes = [_OBSERVED]
-    ctes += [_VIEWS[view][0] for view in views]
+    ctes += [
+        _OWN_DELIVERED_KEPT if kept and view == "delivered" else _VIEWS[view][0] for view in views
+    ]
     ctes += [_PRESENT.format(view=view) for view in views]
     ctes.append(f"""
     flagged AS MATERIALIZED (
-        SELECT o.id, o.area_id, o.count, extract(isodow FROM o.on_date)::int AS weekday,
-               o.hour, {flags}
+        SELECT o.id, o.area_id, o.on_date, o.count, {flags}
         FROM observed o {joins}
     )""")
     ctes += [_OBSERVATION_HOURS.format(view=view) for view in views]
     ctes.append(f"""
     counted AS (
-        SELECT x.area_id, {sums}, sum(x.count) AS observed
-        FROM (
-            SELECT f.area_id, f.id, min(f.count) AS count, {opens}
-            FROM flagged f GROUP BY f.area_id, f.id
-        ) x
-        GROUP BY x.area_id
+        SELECT f.area_id, {sums}, sum(f.count) AS observed
+        FROM flagged f GROUP BY f.area_id
     )""")
     pages = "\nUNION ALL\n".join(_VIEW_PAGE.format(view=view) for view in views)
     return f"WITH {', '.join(ctes)}\n{pages}"
@@ -590,7 +632,7 @@ def observation_pages(
         "limit": per_page,
         **{f"{view}_offset": (numbers[view] - 1) * per_page for view in views},
     }
-    sql = _observation_statement(list(views))
+    sql = _observation_statement(list(views), kept=params["theme"] is None)
     rows = execute(sql, params)
     # A page past the end shows the first (one more statement, only then).
     beyond = [view for view in views if numbers[view] > 1 and not any(r[0] == view for r in rows)]
