@@ -96,7 +96,9 @@ def test_a_resident_sends_a_report_by_keyboard_alone(page, live_server, places, 
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-error-summary]")
     assert "telefonnummer" in page.inner_text("[data-error-summary]")
-    # The summary has the focus, and its link leads to the text, which kept the input.
+    # The summary has the focus (once the page has settled: waiting, not racing it on a
+    # loaded machine), and its link leads to the text, which kept the input.
+    page.wait_for_function("document.activeElement.matches('[data-error-summary]')")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert focused(page) == "id_text"
