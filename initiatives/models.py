@@ -433,59 +433,6 @@ class SessionMark(models.Model):
         return f"{self.initiative_id} {self.on_date} {self.starts_at:%H:%M} {self.outcome}"
 
 
-class HeldHour(models.Model):
-    """How many held (or moved and held) sessions of the initiatives in an area covered an
-    hour: the exact store behind ``HeldDay``, the masks the coordinator's delivered
-    observation hours read (``coordination/queries/gaps.py``) instead of every session mark
-    of the period.
-
-    Written only by the database: statement triggers on ``initiatives_sessionmark`` and on
-    the initiatives' areas (migration 0014) add the rows a statement inserts and subtract the
-    rows it deletes, an update both, in the same transaction, so it always equals the raw
-    computation (``tests/coordination/test_speed_delivered.py``). A row whose count falls to
-    0 is deleted.
-
-    ``held_on``: the day the session was held (a moved one's new date); ``slot`` 0–23 an hour
-    of that day it touches (21:30–22:15 → 21, 22), 24–47 hour ``slot − 24`` of the next day
-    (a session past midnight)."""
-
-    pk = models.CompositePrimaryKey("held_on", "area_id", "slot")
-    area_id = models.IntegerField()
-    held_on = models.DateField()
-    slot = models.SmallIntegerField()
-    sessions = models.IntegerField()
-
-    class Meta:
-        db_table = "initiatives_held_hour"
-        verbose_name = "held hour"
-        default_permissions = ()
-
-    def __str__(self) -> str:
-        return f"{self.area_id} {self.held_on} {self.slot}: {self.sessions}"
-
-
-class HeldDay(models.Model):
-    """``HeldHour`` per area and day as two hour masks, what the gaps page's delivered
-    observation hours read (a row per area and day rather than per hour): ``mask`` bit h
-    for each hour h of ``held_on`` a held session touched, ``next_mask`` the hours of the
-    next day (sessions past midnight). Written only by the same triggers (migration 0014),
-    from the counts of the keys a statement touched."""
-
-    pk = models.CompositePrimaryKey("held_on", "area_id")
-    held_on = models.DateField()
-    area_id = models.IntegerField()
-    mask = models.IntegerField()
-    next_mask = models.IntegerField()
-
-    class Meta:
-        db_table = "initiatives_held_day"
-        verbose_name = "held day"
-        default_permissions = ()
-
-    def __str__(self) -> str:
-        return f"{self.area_id} {self.held_on}: {self.mask:b} {self.next_mask:b}"
-
-
 class DeliveryEmailWeek(models.Model):
     """One weekly delivery email per initiative and ISO week (``initiatives/tasks.py``): the
     row is written before the task is enqueued, so a second run in the same week enqueues

@@ -442,23 +442,6 @@ _OWN_DELIVERED = f"""
         GROUP BY x.area_id, x.day
     )"""
 
-# The same without a theme, from the masks the database keeps per area and day
-# (``initiatives.HeldDay``, migration 0014: the same rule on every held or moved session):
-# about ten thousand rows a period instead of hundreds of thousands of session marks.
-_OWN_DELIVERED_KEPT = """
-    own_delivered AS (
-        SELECT x.area_id, x.day, bit_or(x.mask) AS mask
-        FROM (
-            SELECT d.area_id, d.held_on AS day, d.mask FROM initiatives_held_day d
-            WHERE d.held_on BETWEEN %(obs_from)s::date - 1 AND %(obs_to)s::date
-              AND d.area_id IN (SELECT ancestor_id FROM places) AND d.mask <> 0
-            UNION ALL
-            SELECT d.area_id, d.held_on + 1, d.next_mask FROM initiatives_held_day d
-            WHERE d.held_on BETWEEN %(obs_from)s::date - 1 AND %(obs_to)s::date
-              AND d.area_id IN (SELECT ancestor_id FROM places) AND d.next_mask <> 0
-        ) x
-        GROUP BY x.area_id, x.day
-    )"""
 
 # Which day's mask an observation's own day (``o.on_date``) and next day are checked
 # against, in each view.
@@ -536,11 +519,10 @@ _VIEW_PAGE = """(
     LIMIT %(limit)s OFFSET %({view}_offset)s)"""
 
 
-def _observation_statement(views: list[str], *, kept: bool = False) -> str:
+def _observation_statement(views: list[str]) -> str:
     """One statement for the views (``planned``, ``delivered``): the observations read
     once, each with the hours nobody was present at (``open_<view>``, ``open_next_<view>``),
-    each view's page of places. ``kept``: the delivered hours from ``initiatives.HeldDay``
-    (only without a theme: the kept hours are every initiative's)."""
+    each view's page of places."""
     flags = ",\n".join(
         f"o.mask & ~coalesce(present_{view}.mask, 0) AS open_{view},\n"
         f"o.next_mask & ~coalesce(next_{view}.mask, 0) AS open_next_{view}"
@@ -559,9 +541,7 @@ def _observation_statement(views: list[str], *, kept: bool = False) -> str:
         for view in views
     )
     ctes = [_OBSERVED]
-    ctes += [
-        _OWN_DELIVERED_KEPT if kept and view == "delivered" else _VIEWS[view][0] for view in views
-    ]
+    ctes += [_VIEWS[view][0] for view in views]
     ctes += [_PRESENT.format(view=view) for view in views]
     ctes.append(f"""
     flagged AS MATERIALIZED (
@@ -632,7 +612,7 @@ def observation_pages(
         "limit": per_page,
         **{f"{view}_offset": (numbers[view] - 1) * per_page for view in views},
     }
-    sql = _observation_statement(list(views), kept=params["theme"] is None)
+    sql = _observation_statement(list(views))
     rows = execute(sql, params)
     # A page past the end shows the first (one more statement, only then).
     beyond = [view for view in views if numbers[view] > 1 and not any(r[0] == view for r in rows)]
