@@ -42,6 +42,8 @@ from initiatives.models import (
     ScheduleSlot,
     SessionMark,
 )
+from partnership.coordination.models import PublishedSituation
+from partnership.coordination.publication import situation_draft, situation_publish
 from partnership.meetings import selectors as meeting_selectors
 from partnership.meetings.models import AgendaItem, Decision, Meeting
 from partnership.models import Area, TargetGroup, Theme, Visibility, Weekday
@@ -114,6 +116,7 @@ _FIELDS = {
             "key organization reporter category area weekdays per_week count",
             "time_from time_to notes weeks latitude longitude",
         ),
+        "published_situations": ("key weeks text", "leave_out areas by_weekday by_part"),
     }.items()
 }
 # The top-level tables in loading order, and the field that keys their rows.
@@ -129,6 +132,7 @@ _TABLES = {
     "meetings": "key",
     "resident_reports": "key",
     "observation_patterns": "key",
+    "published_situations": "key",
 }
 
 
@@ -300,6 +304,14 @@ class _DataCheck:
             self.fail(where, "per_week must be a number above 0")
         self.days(where, row, "weeks")
 
+    def published_situations(self, where: str, row: dict) -> None:
+        self.refer(where, row, "areas", "areas", many=True)
+        slugs = [slug for slug, _sv, _en in _est_categories().CATEGORIES]
+        for slug in row.get("leave_out", []):
+            self.choice(where, "leave_out", slug, slugs)
+        if type(row["weeks"]) is not int or row["weeks"] < 1:
+            self.fail(where, "weeks must be a whole number from 1")
+
     def pair(self, where: str, row: dict, first: str, second: str) -> None:
         if (first in row) != (second in row):
             self.fail(where, f"give both {first} and {second}, or neither")
@@ -395,6 +407,11 @@ class _DataCheck:
                 needed = {"task": "text", "responsibility": "problem role commitment"}
                 if missing := sorted(set(needed[decision["kind"]].split()) - decision.keys()):
                     self.fail(deeper, f"missing {', '.join(missing)}")
+
+
+def _est_categories():
+    """The migration that seeds the observation categories (their slugs, names)."""
+    return import_module("partnership.observations.migrations.0002_est_categories")
 
 
 def _time(value: str) -> dt.time:
@@ -526,6 +543,7 @@ class _DemoLoader:
         self.meetings_load()
         self.resident_reports_load()
         self.observations_load()
+        self.published_situations_load()
 
     def organizations_load(self) -> dict:
         specs = self.data.get("organizations", [])
@@ -814,9 +832,7 @@ class _DemoLoader:
         deterministic id, so a second run creates none."""
         # The categories come from a migration; a test database's flush (a live-server test)
         # removes them, so they are made again here if they are missing (never changed).
-        import_module("partnership.observations.migrations.0002_est_categories").add_categories(
-            django_apps, None
-        )
+        _est_categories().add_categories(django_apps, None)
         categories = {c.slug: c for c in ObservationCategory.objects.all()}
         users = {u.email: u for u in User.objects.filter(email__in=self.reporter_emails())}
         wanted: dict[uuid.UUID, Observation] = {}
@@ -847,6 +863,39 @@ class _DemoLoader:
             )
         )
         self.result.created["observation"] += len(missing)
+
+    def published_situations_load(self) -> None:
+        """Lägesbilder the coordinator has published to residents (``/lagesbilder/``): the
+        last ``weeks`` whole weeks (Monday to Sunday) of the drawn observations, every
+        category but those left out, per the given areas and by weekday and time of day as
+        chosen — drafted and published through the coordinator's own services, so the numbers
+        are the report's. Each has a deterministic id; a second run creates none."""
+        coordinator = User.objects.filter(is_coordinator=True).order_by("pk").first()
+        last_sunday = self.today - dt.timedelta(days=self.today.isoweekday())
+        for spec in self.data.get("published_situations", []):
+            public_id = uuid.uuid5(DEMO_NAMESPACE, f"published_situation:{spec['key']}")
+            if PublishedSituation.objects.filter(public_id=public_id).exists():
+                continue
+            left_out = set(spec.get("leave_out", []))
+            choices = {
+                "starts_on": (last_sunday - dt.timedelta(weeks=spec["weeks"], days=-1)).isoformat(),
+                "ends_on": last_sunday.isoformat(),
+                "area": None,
+                "theme": None,
+                "categories": sorted(
+                    ObservationCategory.objects.exclude(slug__in=left_out).values_list(
+                        "pk", flat=True
+                    )
+                ),
+                "areas": [self.areas[slug].pk for slug in spec.get("areas", [])],
+                "by_weekday": spec.get("by_weekday", False),
+                "by_part": spec.get("by_part", False),
+            }
+            draft = situation_draft(choices=choices, text=spec["text"], actor=coordinator)
+            PublishedSituation.objects.filter(pk=draft.pk).update(public_id=public_id)
+            draft.refresh_from_db()
+            situation_publish(situation=draft, actor=coordinator)
+            self.result.created["published situation"] += 1
 
     def reporter_emails(self) -> list[str]:
         return [p["reporter"] for p in self.data.get("observation_patterns", [])]

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Q
 
 from initiatives.models import Initiative, InitiativeUpdate, ScheduleSlot
+from partnership.coordination.models import PublishedSituation
 from partnership.demo import loader
 from partnership.demo.loader import DEMO_PASSWORD
 from partnership.models import Area, TargetGroup, Theme, Visibility
@@ -328,6 +329,15 @@ slots = [{{ weekday = "{weekday}", starts = "18:00", ends = "20:00" }}]
             "target_groups #9: missing name_en",
         ),
         ('[[themes]]\nslug = "trasig"\nname_sv = "T"\n name_en = \n', "not valid TOML"),
+        (
+            '[[published_situations]]\nkey = "trasig"\nweeks = 4\ntext = "T"\n'
+            'leave_out = ["hot-och-vald"]\n',
+            "published_situations 'trasig': leave_out = 'hot-och-vald' is not one of:",
+        ),
+        (
+            '[[published_situations]]\nkey = "trasig"\nweeks = 4\ntext = "T"\nareas = ["fittja"]\n',
+            "published_situations 'trasig': areas names an unknown area 'fittja'",
+        ),
     ],
 )
 def test_a_mistake_in_the_data_file_names_its_row_and_writes_nothing(
@@ -410,3 +420,16 @@ def test_every_open_overlap_in_the_demo_is_deliberate(demo):
     # Sharing young people is not an overlap: football for girls and homework help.
     assert frozenset(("Fotbollsträning för tjejer", "Studiestöd efter skoltid")) not in reasons
     assert {cluster.theme.slug for cluster in result.clusters} >= {"nattvandring", "inbrott"}
+
+
+def test_residents_can_read_the_published_lagesbild_without_what_was_left_out(demo, client):
+    """The demo's lägesbild is published through the coordinator's services: on the residents'
+    list and page, in Swedish, without the category the data file keeps internal."""
+    listing = client.get("/lagesbilder/")
+    assert listing.status_code == 200
+    (situation,) = PublishedSituation.objects.public()
+    page = client.get(f"/lagesbilder/{situation.public_id}/")
+    assert page.status_code == 200
+    assert "Ungdomar i grupp" in page.text
+    assert "Hot/våld" not in page.text
+    assert situation.data["total"] > 0
