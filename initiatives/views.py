@@ -1,8 +1,6 @@
 """Initiative pages: a server-rendered list (the map's always-available alternative) and
 a detail page. Both show only what ``Initiative.objects.visible_to(user)`` allows."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,9 +66,8 @@ def _list_fragment_key(request, filterset: InitiativeFilter) -> str | None:
     what it shows depends on nothing else. Anonymous visitors get whole pages from the page
     cache instead; a form with errors is rendered each time.
 
-    - the database's generation (``page_cache.generation``: every committed write
-      changes it, so a kept list is never stale, on any worker);
-    - the minute (what is current, "happening now") and the language;
+    - the database's generation, the language and the minute (``page_cache.fragment_key``:
+      every committed write changes the generation, so a kept list is never stale);
     - the audience: what ``visible_to`` lets a coordinator, a partner or another logged-in
       user see (partners all see the same), and the "register" link;
     - the address with its query string (filters, sort, page);
@@ -79,15 +76,11 @@ def _list_fragment_key(request, filterset: InitiativeFilter) -> str | None:
     if not (settings.PAGE_CACHE_ENABLED and user.is_authenticated and filterset.is_valid()):
         return None
     mine = filterset.form.cleaned_data.get("mine")
-    parts = [
-        page_cache.generation(),
-        translation.get_language(),
-        timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    return page_cache.fragment_key(
         "coordinator" if is_coordinator(user) else "partner" if is_partner(user) else "user",
         request.get_full_path(),
         ",".join(map(str, sorted(partner_organization_ids(user)))) if mine else "",
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    )
 
 
 def _list_paginator(request, filterset: InitiativeFilter) -> CappedCountPaginator:

@@ -177,6 +177,20 @@ def generation() -> str:
     return state.token
 
 
+def fragment_key(*parts: object, minute: bool = True) -> str:
+    """The key of a kept part of a logged-in page (docs/caching.md, "Partner pages"): the
+    generation (:func:`generation`, read once per request: exact, never stale), the
+    language, the current minute in the portal's time zone (what is current, "happening
+    now"; ``minute=False`` for a part that does not change with the clock) and ``parts`` —
+    whatever else the part depends on (an audience, an address, memberships), never the
+    user as such."""
+    fields = [generation(), translation.get_language() or ""]
+    if minute:
+        fields.append(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    fields += map(str, parts)
+    return hashlib.sha256("\n".join(fields).encode()).hexdigest()
+
+
 def watched_tables() -> list[str]:
     """The tables of :data:`WATCHED_APPS` (many-to-many tables included), without the
     history event tables (written only together with a watched table) and the generation."""

@@ -8,12 +8,10 @@ each app registers its part in its ``AppConfig.ready()``, and the page asks for 
     stats = site.home_stats.collect()                    # in the home view
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.cache import caches
-from django.utils import timezone, translation
 
 from partnership import page_cache
 
@@ -156,16 +154,16 @@ class Workplace:
         return [entry.key for entry in sorted(self._entries.values(), key=lambda e: e.order)]
 
     def sections(
-        self, *, user, today, limit: int, memberships=None, generation: str | None = None
+        self, *, user, today, limit: int, memberships=None, keep: bool = False
     ) -> list[WorkSection]:
         """Every section that concerns ``user``, in order, each with at most ``limit``
-        items. Given ``memberships`` (the user's, with ``organization``, fresh from the
-        database) and ``generation`` (``page_cache.generation()``, read once for the
-        page), the ``by_memberships`` sections are kept under them (and their ``kept`` key
-        lets the page keep their rendering)."""
+        items. With ``keep`` and the user's ``memberships`` (with ``organization``, fresh
+        from the database), the ``by_memberships`` sections are kept under them and the
+        generation (``page_cache.fragment_key``), and their ``kept`` key lets the page keep
+        their rendering."""
         key = None
-        if memberships is not None and generation is not None:
-            key = _kept_key(user, today, limit, memberships, generation)
+        if keep and memberships is not None:
+            key = _kept_key(user, today, limit, memberships)
         sections = []
         for entry in sorted(self._entries.values(), key=lambda e: e.order):
             kept = ""
@@ -206,21 +204,14 @@ def by_memberships(provider: Callable[..., list[WorkItem] | None]):
     return provider
 
 
-def _kept_key(user, today, limit: int, memberships, generation: str) -> str:
+def _kept_key(user, today, limit: int, memberships) -> str:
     # Not at the top: permissions reads models, and apps import this module while loading.
     from partnership.permissions import is_coordinator
 
     who = sorted(f"{m.organization_id}:{m.role}:{m.organization.status}" for m in memberships)
-    parts = [
-        generation,
-        translation.get_language(),
-        timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        today.isoformat(),
-        str(limit),
-        "coordinator" if is_coordinator(user) else "",
-        ",".join(who),
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return page_cache.fragment_key(
+        today.isoformat(), limit, "coordinator" if is_coordinator(user) else "", ",".join(who)
+    )
 
 
 def _kept_items(entry: _SectionEntry, user, today, limit: int, name: str):

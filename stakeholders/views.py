@@ -1,7 +1,6 @@
 """The "who does what" directory of partner organisations."""
 
 import functools
-import hashlib
 
 from allauth.core import ratelimit
 from django.conf import settings
@@ -131,14 +130,13 @@ def my_pages(request):
     # ``site.by_memberships`` and each organisation's panel — is kept in the "pages" cache
     # under the database's generation, which every committed write changes (issue 16,
     # docs/caching.md "Partner pages"): exact, and shared by colleagues.
-    generation = page_cache.generation() if settings.PAGE_CACHE_ENABLED else None
-    language = translation.get_language()
+    keep = settings.PAGE_CACHE_ENABLED
     # Read (one query for all) only if a panel is rendered, not when every one is kept.
     initiatives = SimpleLazyObject(
         lambda: selectors.led_initiatives(organizations=[m.organization for m in memberships])
     )
     for membership in memberships:
-        membership.kept = _panel_key(membership, generation, language) if generation else ""
+        membership.kept = _panel_key(membership) if keep else ""
         membership.initiatives = SimpleLazyObject(
             functools.partial(_initiatives_of, initiatives, membership.organization_id)
         )
@@ -148,7 +146,7 @@ def my_pages(request):
             today=timezone.localdate(),
             limit=WORKPLACE_ITEMS,
             memberships=memberships,
-            generation=generation,
+            keep=keep,
         ),
         "memberships": memberships,
         "organization_initiatives": selectors.MY_ORGANIZATION_INITIATIVES,
@@ -160,12 +158,13 @@ def _initiatives_of(initiatives: dict, organization_id: int) -> list:
     return initiatives[organization_id]
 
 
-def _panel_key(membership: Membership, generation: str, language: str) -> str:
+def _panel_key(membership: Membership) -> str:
     """What an organisation's panel on Mina sidor shows depends on: the organisation (its
     name, status and initiatives: the generation), the member's role and the language."""
     organization = membership.organization
-    parts = [generation, language, str(organization.pk), membership.role, organization.status]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return page_cache.fragment_key(
+        organization.pk, membership.role, organization.status, minute=False
+    )
 
 
 @login_required

@@ -159,21 +159,7 @@ def _header_key(text: str) -> str:
 def parse(uploaded) -> ParsedFile:
     """Read and check an uploaded file (anything with ``read``); never raises for bad input."""
     result = ParsedFile()
-    data = uploaded.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        result.file_errors.append(
-            _("The file is larger than %(size)s MB. Split it into several files.")
-            % {"size": MAX_BYTES // 1_000_000}
-        )
-        return result
-    text, problem = walk_import._decode(data)
-    if problem:
-        result.file_errors.append(problem)
-        return result
-    if not text.strip():
-        result.file_errors.append(_("The file is empty."))
-        return result
-    table, problem = walk_import._read_table(text)
+    table, problem = walk_import.read_csv_upload(uploaded, max_bytes=MAX_BYTES)
     if problem:
         result.file_errors.append(problem)
         return result

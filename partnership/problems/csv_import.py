@@ -214,25 +214,32 @@ def _read_table(text: str) -> tuple[list[list[str]], str | None]:
     return table, None
 
 
+def read_csv_upload(uploaded, *, max_bytes: int) -> tuple[list[list[str]] | None, str | None]:
+    """The rows of an uploaded CSV file (the first is the header), or None and why not, in
+    words for the person who uploaded it: larger than ``max_bytes`` (read no further than one
+    byte past it), an Excel workbook, not text, not UTF-8, empty, or a row that cannot be
+    read. Every CSV import reads its file through this (safety walks, observations)."""
+    data = uploaded.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return None, _("The file is larger than %(size)s MB. Split it into several files.") % {
+            "size": max_bytes // 1_000_000
+        }
+    text, problem = _decode(data)
+    if problem:
+        return None, problem
+    if not text.strip():
+        return None, _("The file is empty.")
+    table, problem = _read_table(text)
+    if problem:
+        return None, problem
+    return table, None
+
+
 def parse_findings(uploaded) -> ParsedFile:
     """Read and check an uploaded file (any file-like object with ``read``); never raises
     for bad input."""
     result = ParsedFile()
-    data = uploaded.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        result.file_errors.append(
-            _("The file is larger than %(size)s MB. Split it into several files.")
-            % {"size": MAX_BYTES // 1_000_000}
-        )
-        return result
-    text, problem = _decode(data)
-    if problem:
-        result.file_errors.append(problem)
-        return result
-    if not text.strip():
-        result.file_errors.append(_("The file is empty."))
-        return result
-    table, problem = _read_table(text)
+    table, problem = read_csv_upload(uploaded, max_bytes=MAX_BYTES)
     if problem:
         result.file_errors.append(problem)
         return result
