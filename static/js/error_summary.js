@@ -1,6 +1,7 @@
 /*
  * The error summary (templates/partials/error_summary.html): focus it when the page opens, in
- * case the browser ignored its autofocus, and let a link to a field bring the field's label
+ * case the browser ignored its autofocus (never taking the focus from a field the user has
+ * already reached), and let a link to a field bring the field's label
  * (or, for radio buttons and checkboxes, the question's legend) into view with the field, not
  * only the input: the label says what to correct. Without this script the links still move
  * focus to the inputs.
@@ -12,7 +13,10 @@
   if (!summary) {
     return;
   }
-  if (document.activeElement !== summary) {
+  // Only when nothing has the focus yet: a user who already moved on (a link in the summary,
+  // a field) before this deferred script ran keeps the focus, and what they type.
+  const active = document.activeElement;
+  if (!active || active === document.body || active === document.documentElement) {
     summary.focus();
   }
 
