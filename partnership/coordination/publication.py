@@ -5,7 +5,7 @@ Observations are partners-only. A coordinator (with the second factor) picks, fo
 and an area, which categories go public (some, like hot/våld, may stay internal), whether
 per area (each chosen area with its sub-areas) and/or by weekday and part of the day, and a
 short text (checked for personal data). :func:`snapshot` computes the numbers from the
-report's own functions (``queries.report.observation_groups``, one grouped scan, and the
+report's own functions (``queries.report.observation_groups``, one statement, and the
 same for the previous period of the same length), so the published numbers are the report's
 numbers at that moment. They are stored in ``PublishedSituation.data`` and never recomputed
 once published: later observations do not change a publication.
@@ -91,19 +91,25 @@ def snapshot(
     scope = Scope(area=area, theme=theme, starts_on=starts, ends_on=ends)
     before_starts, before_ends = previous_period(starts, ends)
     before = Scope(area=area, theme=theme, starts_on=before_starts, ends_on=before_ends)
-    # One pass over each period's groups, summing what the page shows.
+    # Each period's sums (per area × category, category × weekday, category × part), the
+    # chosen categories' added up.
+    groups = observation_groups(scope, top=0)
     per_category, per_area_category = Counter(), Counter()
     per_weekday, per_part = Counter(), Counter()
-    for row in observation_groups(scope).rows:
-        if row["category_id"] in chosen:
-            per_category[row["category_id"]] += row["n"]
-            per_area_category[row["area_id"], row["category_id"]] += row["n"]
-            per_weekday[row["weekday"]] += row["n"]
-            per_part[row["part"]] += row["n"]
+    for (area_id, category_id), n in groups.cells.items():
+        if category_id in chosen:
+            per_category[category_id] += n
+            per_area_category[area_id, category_id] += n
+    for (category_id, weekday), n in groups.weekdays.items():
+        if category_id in chosen:
+            per_weekday[weekday] += n
+    for (category_id, part), n in groups.parts.items():
+        if category_id in chosen:
+            per_part[part] += n
     previous = Counter()
-    for row in observation_groups(before).rows:
-        if row["category_id"] in chosen:
-            previous[row["category_id"]] += row["n"]
+    for (_area_id, category_id), n in observation_groups(before, top=0).cells.items():
+        if category_id in chosen:
+            previous[category_id] += n
 
     ordered = sorted(categories, key=lambda c: (c.position, c.name_sv))
     data = {

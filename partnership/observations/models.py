@@ -144,6 +144,8 @@ class Observation(LocatedModel):
         # the area's foreign key; the organisation's is served by its date index. No more:
         # every index costs each of an import's rows (migration 0005 dropped three).
         indexes = [
+            # Rebuilt with INCLUDE (area, category, hours, count) by migration 0007: what the
+            # gaps page's observed hours read of a period's rows, from the index alone.
             models.Index(fields=["observed_on"], name="observation_date_idx"),
             models.Index(fields=["organization", "-observed_on"], name="observation_org_date_idx"),
         ]
@@ -186,6 +188,42 @@ class ObservationHourTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id} {self.observed_on} {self.slot}: {self.total}"
+
+
+class ObservationYearTotal(models.Model):
+    """The observations' counts summed per area, category, calendar year of ``observed_on``,
+    ISO weekday and part of the day: what the report's observation sections
+    (``coordination/queries/report.py`` ``observation_groups``) read for the whole calendar
+    years of their period, instead of scanning a million observations. A year of the scale
+    data is about 85,000 rows (400 areas × 11 categories × 7 weekdays × 5 parts at most) for
+    920,000 observations; a month or a day per key would not be smaller than the rows.
+
+    Written only by the database: statement triggers on ``observations_observation``
+    (migration 0006) add each inserted row's count and subtract each deleted one's, an update
+    both, in the same transaction — so a form, an import's ``bulk_create``, ``seed_scale``'s
+    ``INSERT … SELECT`` and a ``DELETE`` all keep it exactly equal to the raw sums
+    (``tests/observations/test_year_totals.py``). A row whose total falls to 0 is deleted.
+
+    ``weekday``: 1 (Monday) – 7, the row's ``iso_weekday``. ``part``: 0 no time given, 1–4
+    the position in ``patterns._PARTS`` (morning, daytime, evening, night) of the hour the
+    observation starts in (``patterns._part_sql`` of its ``hours_mask``)."""
+
+    pk = models.CompositePrimaryKey("area_id", "category_id", "year", "weekday", "part")
+    area_id = models.IntegerField()
+    category_id = models.IntegerField()
+    year = models.SmallIntegerField()
+    weekday = models.SmallIntegerField()
+    part = models.SmallIntegerField()
+    total = models.BigIntegerField()
+
+    class Meta:
+        db_table = "observations_year_total"
+        verbose_name = "observation year total"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        key = f"{self.area_id} {self.category_id} {self.year} {self.weekday} {self.part}"
+        return f"{key}: {self.total}"
 
 
 class WeeklySummarySubscription(models.Model):

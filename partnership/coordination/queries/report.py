@@ -1,7 +1,6 @@
 """The dashboard's first page (overview) and the partnership report for a period."""
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass
 
 from django.db.backends.postgresql.psycopg_any import DateRange
@@ -28,8 +27,8 @@ from partnership.coordination.queries.coverage import coverage
 from partnership.coordination.queries.gaps import gaps
 from partnership.coordination.queries.overlaps import overlap_counts, overlaps
 from partnership.models import Area, Weekday
-from partnership.observations.models import Observation, ObservationCategory
-from partnership.observations.patterns import place_time_groups
+from partnership.observations.models import ObservationCategory
+from partnership.observations.patterns import place_time_sums
 from partnership.problems.models import CauseCategory, Problem, ProblemResponsibility, SafetyWalk
 from partnership.residents.models import TIME_OF_DAY_HOURS, Reason, ResidentReport, TimeOfDay
 
@@ -164,24 +163,6 @@ def _observation_window(scope: Scope) -> tuple:
     return starts, ends or timezone.localdate()
 
 
-def scoped_observations(scope: Scope):
-    """Observations in the period, in the area (with its sub-areas), of categories tied to
-    the theme (when one is chosen)."""
-    starts, ends = _observation_window(scope)
-    observations = Observation.objects.filter(observed_on__range=(starts, ends))
-    if scope.area is not None:
-        observations = observations.filter(area__in=Area.objects.with_descendants(scope.area))
-    if scope.theme is not None:
-        observations = observations.filter(
-            Exists(
-                ObservationCategory.themes.through.objects.filter(
-                    observationcategory_id=OuterRef("category_id"), theme_id=scope.theme.pk
-                )
-            )
-        )
-    return observations.order_by()
-
-
 def _category_names(ids) -> dict[int, str]:
     """The categories' names in the language in use (one query, whatever the ids)."""
     return {c.pk: c.name for c in ObservationCategory.objects.filter(pk__in=ids)}
@@ -199,34 +180,47 @@ class ObservationMatrix:
 
 @dataclass(frozen=True)
 class ObservationGroups:
-    """The observations in the period summed per area, category, weekday and part of the
-    day (``rows``: dicts with ``area_id``, ``area__name``, ``category_id``, ``weekday``,
-    ``part``, ``n``), with the categories' names: the matrix, the times and the patterns are
-    all read from it, so the observations are scanned once."""
+    """The observations in the period (their counts added), already summed for the report's
+    sections by the database: ``cells`` per (area id, category id) with ``area_names`` (the
+    matrix, the published areas), ``weekdays`` per (category id, ISO weekday) and ``parts``
+    per (category id, part: a ``TimeOfDay`` value, "" without a time) (the times; per
+    category so that a publication can leave categories out), ``top`` the commonest (area,
+    category, weekday, part) groups as dicts, most first (the patterns), and the categories'
+    names. The observations are read once for all of them (``patterns.place_time_sums``)."""
 
-    rows: list
+    cells: dict
+    area_names: dict
+    weekdays: dict
+    parts: dict
+    top: list
     categories: dict
 
 
-def observation_groups(scope: Scope) -> ObservationGroups:
-    """One grouped scan of the period's observations (``place_time_groups``: integers from
-    the generated columns, the areas' names joined to the groups), and one query for the
-    categories' names."""
-    rows = place_time_groups(scoped_observations(scope))
-    return ObservationGroups(rows, _category_names({row["category_id"] for row in rows}))
+def observation_groups(scope: Scope, top: int = TOP_PATTERNS) -> ObservationGroups:
+    """The period's observations in the area (with its sub-areas), of the categories tied to
+    the theme (when one is chosen), summed per area × category, category × weekday, category
+    × part of the day, and the ``top`` commonest groups: one statement (the whole calendar
+    years of the period from the year totals, the other days from the observations), and
+    one query for the categories' names — two queries whatever the number of
+    observations."""
+    starts, ends = _observation_window(scope)
+    areas = categories = None
+    if scope.area is not None:
+        areas = Area.objects.with_descendants(scope.area).order_by().values("pk")
+    if scope.theme is not None:
+        categories = ObservationCategory.themes.through.objects.filter(
+            theme_id=scope.theme.pk
+        ).values("observationcategory_id")
+    sums = place_time_sums(areas=areas, categories=categories, start=starts, end=ends, top=top)
+    names = _category_names({category_id for _area_id, category_id in sums.cells})
+    return ObservationGroups(**vars(sums), categories=names)
 
 
 def observation_matrix(scope: Scope, groups: ObservationGroups | None = None) -> ObservationMatrix:
     """Per area (the area observed in) and category, the sum of the observations' counts;
     only areas and categories with observations."""
     groups = groups or observation_groups(scope)
-    cells: dict = {}
-    areas: dict = {}
-    for row in groups.rows:
-        areas[row["area_id"]] = row["area__name"]
-        key = (row["area_id"], row["category_id"])
-        cells[key] = cells.get(key, 0) + row["n"]
-    categories = groups.categories
+    cells, areas, categories = groups.cells, groups.area_names, groups.categories
     category_ids = sorted({c for _a, c in cells}, key=lambda pk: categories[pk])
     rows = []
     for area_id in sorted(areas, key=lambda pk: areas[pk]):
@@ -247,9 +241,10 @@ def observations_by_time(scope: Scope, groups: ObservationGroups | None = None) 
     groups = groups or observation_groups(scope)
     weekdays = dict.fromkeys(range(1, 8), 0)
     parts = {str(p): 0 for p in TIME_OF_DAY_HOURS} | {"": 0}
-    for row in groups.rows:
-        weekdays[row["weekday"]] += row["n"]
-        parts[row["part"]] += row["n"]
+    for (_category_id, weekday), n in groups.weekdays.items():
+        weekdays[weekday] += n
+    for (_category_id, part), n in groups.parts.items():
+        parts[part] += n
     return {
         "weekdays": [(Weekday(day).label, n) for day, n in weekdays.items()],
         "parts": [(TimeOfDay(p).label if p else _("No time given"), n) for p, n in parts.items()],
@@ -260,14 +255,9 @@ def observation_patterns(
     scope: Scope, limit: int = TOP_PATTERNS, groups: ObservationGroups | None = None
 ) -> list[dict]:
     """The commonest combinations of area, category, weekday and part of the day: the
-    patterns a problem could be made of (most observed first)."""
-    groups = groups or observation_groups(scope)
-    # The first few of 100,000 groups (a year at 1,000,000 observations): no full sort.
-    rows = heapq.nsmallest(
-        limit,
-        groups.rows,
-        key=lambda r: (-r["n"], r["area__name"], r["category_id"], r["weekday"], r["part"]),
-    )
+    patterns a problem could be made of (most observed first; ties by area name, category,
+    weekday, part). ``groups`` must hold at least ``limit`` of them (``top``)."""
+    groups = groups or observation_groups(scope, top=limit)
     return [
         {
             "area": row["area__name"],
@@ -276,7 +266,7 @@ def observation_patterns(
             "part": TimeOfDay(row["part"]).label if row["part"] else _("No time given"),
             "count": row["n"],
         }
-        for row in rows
+        for row in groups.top[:limit]
     ]
 
 
