@@ -189,45 +189,44 @@ def overlap_cluster_decide(request):
     )
 
 
-# The gaps page's two views (``?view=``): as planned (the initiatives' weekly times) and as
-# delivered (the sessions held, from the delivery log); each computes only its own tables.
-GAP_VIEWS = ("planned", "delivered")
+# The gaps page's views (``?view=``): the problems as planned (the initiatives' weekly
+# times) and as delivered (the sessions held, from the delivery log), and the observed hours
+# nobody covered, planned and delivered (one statement reads the observations once for
+# both). Each computes only its own tables.
+GAP_VIEWS = ("planned", "delivered", "observed")
 
 
 @coordinator_required
 @require_safe
 def gaps(request):
-    """Open problems nobody addresses, and those addressed at the wrong days or hours;
-    observed hours and places where no initiative runs. The delivered view: the hours
-    covered only by sessions actually held, and observed hours with no session held."""
+    """Open problems nobody addresses, and those addressed at the wrong days or hours; the
+    delivered view: the hours covered only by sessions actually held; the observed view:
+    observed hours and places where no initiative runs, and where no session was held."""
     form = _scope_form(request)
     scope = form.scope()
     view = request.GET.get("view") if request.GET.get("view") in GAP_VIEWS else "planned"
-    context = {
-        "form": form,
-        "view": view,
-        "observation_period": observation_period(scope),
-        "observation_weeks": OBSERVATION_WEEKS,
-    }
+    context = {"form": form, "view": view}
     if view == "planned":
-        observed = observation_pages(
-            scope, planned_page=request.GET.get("observed_page"), views=("planned",)
-        )
         context |= {
             "page": queries.gaps(scope, page=request.GET.get("page")),
             "time_page": queries.time_gaps(scope, page=request.GET.get("time_page")),
-            "observed_page": observed["planned"],
         }
-    else:
-        observed = observation_pages(
-            scope,
-            delivered_page=request.GET.get("observed_delivered_page"),
-            views=("delivered",),
-        )
+    elif view == "delivered":
         context |= {
             # The delivery log: hours covered only by sessions actually held.
             "delivered_page": delivered_gaps(scope, page=request.GET.get("delivered_page")),
             "delivered_weeks": DELIVERED_WEEKS,
+        }
+    else:
+        observed = observation_pages(
+            scope,
+            planned_page=request.GET.get("observed_page"),
+            delivered_page=request.GET.get("observed_delivered_page"),
+        )
+        context |= {
+            "observation_period": observation_period(scope),
+            "observation_weeks": OBSERVATION_WEEKS,
+            "observed_page": observed["planned"],
             "observed_delivered_page": observed["delivered"],
         }
     return render(request, "dashboard/gaps.html", context)
@@ -245,18 +244,24 @@ def coverage(request):
     )
 
 
+# The follow-up page's views (``?view=``): responsibilities and initiatives, and the
+# delivery log's sessions (which read four weeks of every live initiative's sessions).
+ATTENTION_VIEWS = ("follow-up", "delivery")
+
+
 @coordinator_required
 @require_safe
 def attention(request):
     """Problems nobody answers for, overdue responsibilities, initiatives without news,
-    organisations without initiatives, initiatives without a problem."""
+    organisations without initiatives, initiatives without a problem; the delivery view
+    (``?view=delivery``): sessions nobody confirmed, sessions often cancelled. Each view
+    computes only its own lists."""
     form = _scope_form(request)
     scope = form.scope()
-    return render(
-        request,
-        "dashboard/attention.html",
-        {
-            "form": form,
+    view = request.GET.get("view") if request.GET.get("view") in ATTENTION_VIEWS else "follow-up"
+    context = {"form": form, "view": view, "kept_view": "" if view == "follow-up" else view}
+    if view == "follow-up":
+        context |= {
             "stale_days": queries.STALE_DAYS,
             "unowned": queries.attention_page(
                 queries.unowned_problems(scope), request.GET.get("unowned_page")
@@ -273,6 +278,9 @@ def attention(request):
             "unlinked": queries.attention_page(
                 queries.unlinked_initiatives(scope), request.GET.get("unlinked_page")
             ),
+        }
+    else:
+        context |= {
             # The delivery log: sessions nobody confirmed, sessions often cancelled.
             **delivery_attention(
                 scope,
@@ -280,8 +288,8 @@ def attention(request):
                 cancelled_page=request.GET.get("cancelled_page"),
             ),
             "delivery_weeks": DELIVERY_WEEKS,
-        },
-    )
+        }
+    return render(request, "dashboard/attention.html", context)
 
 
 @coordinator_required

@@ -218,23 +218,26 @@ def test_the_gaps_page_says_the_observed_hours_in_words(coordinator_client, yard
     walk = runs(yard, theme, 5, h(21), h(0))
     mark(walk, friday, "cancelled", h(21), h(0))
     url = en("coordinator:dashboard:gaps")
-    planned = coordinator_client.get(url).content.decode()
-    assert "Observed hours with no initiative" in planned
-    assert "No observed hour without an initiative." in planned
-    assert "Delivered: observed hours with no session held" not in planned
-    delivered = coordinator_client.get(url + "?view=delivered").content.decode()
-    assert "Delivered: observed hours with no session held" in delivered
-    assert "Friday 21:00–24:00 (2 observations)" in delivered
-    assert "Vårby gård centrum" in delivered
-    assert "Observed hours with no initiative" not in delivered
+    # The observed hours are the gaps page's third view, planned and delivered together.
+    observed = coordinator_client.get(url + "?view=observed").content.decode()
+    assert "Observed hours with no initiative" in observed
+    assert "No observed hour without an initiative." in observed
+    assert "Delivered: observed hours with no session held" in observed
+    assert "Friday 21:00–24:00 (2 observations)" in observed
+    assert "Vårby gård centrum" in observed
     # The filter keeps the view.
-    assert '<input type="hidden" name="view" value="delivered">' in delivered
+    assert '<input type="hidden" name="view" value="observed">' in observed
+    for view in ("", "?view=delivered"):
+        problems = coordinator_client.get(url + view).content.decode()
+        assert "Observed hours with no initiative" not in problems
+        assert "Delivered: observed hours with no session held" not in problems
 
 
 def test_the_gaps_page_in_swedish(coordinator_client, yard):
     observe(yard, last_friday(), h(21))
-    response = coordinator_client.get(reverse("coordinator:dashboard:gaps"))
+    response = coordinator_client.get(reverse("coordinator:dashboard:gaps"), {"view": "observed"})
     text = response.content.decode()
+    assert "Observerade timmar: planerat och genomfört" in text  # the view's button
     assert "Observerade timmar utan insats" in text
     assert "fredag 21:00–22:00 (1 händelse)" in text.lower()
 

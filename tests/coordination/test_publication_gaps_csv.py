@@ -100,11 +100,14 @@ def test_the_csv_holds_every_place_not_a_page(coordinator_client, organization):
 
 
 def test_the_gaps_page_links_each_table_to_its_file(coordinator_client, observed):
+    """The observed hours, planned and delivered, are the gaps page's third view."""
+    observed_view = coordinator_client.get(en("coordinator:dashboard:gaps"), {"view": "observed"})
+    assert en("coordinator:dashboard:export", "observed-hours") in observed_view.text
+    assert en("coordinator:dashboard:export_xlsx", "observed-hours") in observed_view.text
+    assert en("coordinator:dashboard:export", "observed-hours-delivered") in observed_view.text
     planned = coordinator_client.get(en("coordinator:dashboard:gaps"))
-    assert en("coordinator:dashboard:export", "observed-hours") in planned.text
-    assert en("coordinator:dashboard:export_xlsx", "observed-hours") in planned.text
-    delivered = coordinator_client.get(en("coordinator:dashboard:gaps"), {"view": "delivered"})
-    assert en("coordinator:dashboard:export", "observed-hours-delivered") in delivered.text
+    assert en("coordinator:dashboard:export", "time-gaps") in planned.text
+    assert en("coordinator:dashboard:export", "observed-hours") not in planned.text
     spreadsheet = coordinator_client.get(
         en("coordinator:dashboard:export_xlsx", "observed-hours-delivered")
     )

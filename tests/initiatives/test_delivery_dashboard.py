@@ -163,7 +163,8 @@ def test_the_delivery_lists_download_with_every_row(coordinator_client, area, th
     for n, outcome in enumerate(["cancelled", "held", "cancelled", "held"]):
         mark(cancelling, days_ago(3 + 7 * n), outcome)
 
-    page = coordinator_client.get(reverse("coordinator:dashboard:attention"))
+    # The follow-up page's delivery view (?view=delivery) holds the delivery log.
+    page = coordinator_client.get(reverse("coordinator:dashboard:attention"), {"view": "delivery"})
     csv_url = reverse("coordinator:dashboard:export", args=["unconfirmed"])
     assert csv_url in page.content.decode()
     lines = b"".join(coordinator_client.get(csv_url).streaming_content).decode().splitlines()
@@ -179,8 +180,9 @@ def test_pages_show_the_lists_in_a_fixed_number_of_queries(coordinator_client, a
     def counts():
         found = []
         for name in ("coordinator:dashboard:gaps", "coordinator:dashboard:attention"):
-            # The gaps page's delivered view (?view=delivered) holds the delivery log.
-            query = "?view=delivered" if name.endswith("gaps") else ""
+            # The gaps page's delivered view (?view=delivered) and the follow-up page's
+            # delivery view (?view=delivery) hold the delivery log.
+            query = "?view=delivered" if name.endswith("gaps") else "?view=delivery"
             with CaptureQueriesContext(connection) as queries:
                 response = coordinator_client.get(en(name) + query)
             assert response.status_code == 200

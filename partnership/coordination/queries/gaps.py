@@ -138,9 +138,15 @@ _DELIVERED_GAPS = f"""
         SELECT k.problem_id, (%(today)s::date - m.on_date - 1) / 7 AS week_no,
                range_agg({_MARK_RANGE}) AS held, count(*) AS sessions
         FROM links k JOIN pw ON pw.id = k.problem_id
-        JOIN initiatives_sessionmark m ON m.initiative_id = k.initiative_id
-        WHERE m.outcome = ANY(%(delivered)s::text[])
-          AND m.on_date >= %(since)s::date AND m.on_date < %(today)s::date
+        -- Each linked initiative's marks from the marks' unique index, which holds what a
+        -- session's hours need (OFFSET 0 keeps it so): a fifth of the period's marks, never
+        -- a hash of all of them.
+        CROSS JOIN LATERAL (
+            SELECT * FROM initiatives_sessionmark m
+            WHERE m.initiative_id = k.initiative_id
+              AND m.on_date >= %(since)s::date AND m.on_date < %(today)s::date
+              AND m.outcome = ANY(%(delivered)s::text[])
+            OFFSET 0) m
         GROUP BY 1, 2
     ),
     held AS (
@@ -342,7 +348,7 @@ OBSERVATION_PAGE_SIZE = 25
 # a bit.
 _OBSERVED = """
     observed AS MATERIALIZED (
-        SELECT o.id, o.area_id, o.observed_on AS on_date, o.hours_mask AS mask,
+        SELECT o.area_id, o.observed_on AS on_date, o.hours_mask AS mask,
                o.next_day_mask AS next_mask, o.count::bigint AS count
         FROM observations_observation o
         WHERE o.observed_on BETWEEN %(obs_from)s::date AND %(obs_to)s::date
@@ -443,6 +449,20 @@ _OWN_DELIVERED = f"""
     )"""
 
 
+# Without a theme the same masks come from the hours the database keeps per area and day
+# (``initiatives.HeldDay``, kept exactly by triggers on the marks and the initiatives' areas):
+# a row per area and day instead of every mark of the period. A session past midnight is
+# already on the next day's row. (The kept counts are every initiative's: with a theme the
+# marks are read.)
+_OWN_DELIVERED_KEPT = """
+    own_delivered AS (
+        SELECT d.area_id, d.held_on AS day, d.mask
+        FROM initiatives_held_day d
+        WHERE d.held_on BETWEEN %(obs_from)s::date AND %(obs_to)s::date + 1
+          AND d.area_id IN (SELECT ancestor_id FROM places)
+    )"""
+
+
 # Which day's mask an observation's own day (``o.on_date``) and next day are checked
 # against, in each view.
 _VIEWS = {
@@ -469,11 +489,11 @@ _PRESENT = """
 # the next day's), the hours nobody covered.
 _OBSERVATION_HOURS = """
     open_{view} AS (
-        SELECT f.id, f.area_id, date_part('isodow', f.on_date)::int AS weekday,
+        SELECT f.area_id, date_part('isodow', f.on_date)::int AS weekday,
                f.open_{view} AS bits, f.count
         FROM flagged f WHERE f.open_{view} <> 0
         UNION ALL
-        SELECT f.id, f.area_id, mod(date_part('isodow', f.on_date)::int, 7) + 1,
+        SELECT f.area_id, mod(date_part('isodow', f.on_date)::int, 7) + 1,
                f.open_next_{view}, f.count
         FROM flagged f WHERE f.open_next_{view} <> 0
     ),
@@ -519,10 +539,11 @@ _VIEW_PAGE = """(
     LIMIT %(limit)s OFFSET %({view}_offset)s)"""
 
 
-def _observation_statement(views: list[str]) -> str:
+def _observation_statement(views: list[str], *, kept: bool = False) -> str:
     """One statement for the views (``planned``, ``delivered``): the observations read
     once, each with the hours nobody was present at (``open_<view>``, ``open_next_<view>``),
-    each view's page of places."""
+    each view's page of places. ``kept``: the delivered hours from ``HeldDay`` (no theme
+    chosen) rather than from the marks."""
     flags = ",\n".join(
         f"o.mask & ~coalesce(present_{view}.mask, 0) AS open_{view},\n"
         f"o.next_mask & ~coalesce(next_{view}.mask, 0) AS open_next_{view}"
@@ -541,11 +562,13 @@ def _observation_statement(views: list[str]) -> str:
         for view in views
     )
     ctes = [_OBSERVED]
-    ctes += [_VIEWS[view][0] for view in views]
+    ctes += [
+        _OWN_DELIVERED_KEPT if view == "delivered" and kept else _VIEWS[view][0] for view in views
+    ]
     ctes += [_PRESENT.format(view=view) for view in views]
     ctes.append(f"""
     flagged AS MATERIALIZED (
-        SELECT o.id, o.area_id, o.on_date, o.count, {flags}
+        SELECT o.area_id, o.on_date, o.count, {flags}
         FROM observed o {joins}
     )""")
     ctes += [_OBSERVATION_HOURS.format(view=view) for view in views]
@@ -612,7 +635,7 @@ def observation_pages(
         "limit": per_page,
         **{f"{view}_offset": (numbers[view] - 1) * per_page for view in views},
     }
-    sql = _observation_statement(list(views))
+    sql = _observation_statement(list(views), kept=scope.theme is None)
     rows = execute(sql, params)
     # A page past the end shows the first (one more statement, only then).
     beyond = [view for view in views if numbers[view] > 1 and not any(r[0] == view for r in rows)]

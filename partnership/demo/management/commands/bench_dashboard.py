@@ -10,8 +10,9 @@ Run ``manage.py refresh_overlaps`` first to time the pages as a large deployment
 (from the overlap snapshot); without one, the overlap pages compute every pair on the request.
 
 Prints the median and worst server-side time in milliseconds and the number of SQL queries
-of each page. Targets on a 2-core development machine: every page under 1 s at 10,000
-initiatives and under 3 s at 100,000.
+of each page, after a reference measured in the same run (a fixed amount of Python and of
+PostgreSQL work, so that runs on machines of different speed can be compared). Target
+(issue 12): every coordinator page under 1 s at 100,000 initiatives.
 """
 
 import datetime as dt
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             }
         cases = list(url.items())
         cases += [
+            ("gaps, delivered", url["gaps"] + "?view=delivered"),
+            ("gaps, observed hours", url["gaps"] + "?view=observed"),
             ("overlaps, decided", url["overlaps"] + "?show=decided"),
             ("overlaps, page 5", url["overlaps"] + "?page=5"),
             ("overlaps, one theme", f"{url['overlaps']}?theme={theme.pk}"),
@@ -72,6 +75,7 @@ class Command(BaseCommand):
             f"{Initiative.objects.count()} initiatives in {connection.settings_dict['NAME']}; "
             f"{runs} runs per page, as a coordinator."
         )
+        self.stdout.write(f"{'reference (Python, PostgreSQL)':42} {self._reference()}")
         for label, path in cases:
             self._get(client, path)  # warm-up
             timings = []
@@ -84,6 +88,24 @@ class Command(BaseCommand):
                 f"{label:42} median {statistics.median(timings):7.0f} ms  "
                 f"worst {max(timings):7.0f} ms  {len(queries):3} queries"
             )
+
+    @staticmethod
+    def _reference() -> str:
+        """Median ms of a fixed Python loop and of a fixed PostgreSQL aggregate: the
+        machine's speed in this run."""
+        python, database = [], []
+        for _ in range(5):
+            started = time.perf_counter()
+            sum(i * i for i in range(1_000_000))
+            python.append((time.perf_counter() - started) * 1000)
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                cursor.execute("SELECT sum(i::bigint * i) FROM generate_series(1, 1000000) AS i")
+                database.append((time.perf_counter() - started) * 1000)
+        return (
+            f"median {statistics.median(python):7.0f} ms  "
+            f"PostgreSQL {statistics.median(database):.0f} ms"
+        )
 
     def _get(self, client: Client, path: str) -> None:
         response = client.get(path)
