@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -248,6 +248,15 @@ class Problem(LocatedModel, ArchivableModel):
             models.Index(fields=["status", "visibility"], name="problem_status_vis_idx"),
             models.Index(fields=["area", "status"], name="problem_area_status_idx"),
             models.Index(fields=["-created_at"], name="problem_created_idx"),
+            # Open problems most severe first, oldest first (the action plan, the follow-up
+            # page's list): the first page without sorting every problem.
+            models.Index(
+                F("severity").desc(),
+                "created_at",
+                "id",
+                condition=Q(archived_at__isnull=True),
+                name="problem_rank_idx",
+            ),
             # "Similar problems" prompts and the list's free-text filter (trigram, ILIKE).
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="problem_title_trgm"),
         ]

@@ -5,7 +5,7 @@ theme, in one statement."""
 from dataclasses import dataclass
 
 from partnership.coordination.queries.common import (
-    LIVE_IDS,
+    LIVE_CONDITION,
     OPEN_PROBLEM_CONDITION,
     UP,
     Scope,
@@ -35,13 +35,13 @@ class CoverageRow:
 
 _COVERAGE = f"""
     WITH RECURSIVE {UP},
-    {LIVE_IDS},
     initiative_cells AS (
-        SELECT DISTINCT up.ancestor_id AS row_id, t.theme_id, l.id
-        FROM live l
-        JOIN initiatives_initiative_areas ia ON ia.initiative_id = l.id
+        SELECT DISTINCT up.ancestor_id AS row_id, t.theme_id, i.id
+        FROM initiatives_initiative i
+        JOIN initiatives_initiative_areas ia ON ia.initiative_id = i.id
         JOIN up ON up.area_id = ia.area_id AND up.ancestor_id = ANY(%(rows)s::bigint[])
-        JOIN initiatives_initiative_themes t ON t.initiative_id = l.id
+        JOIN initiatives_initiative_themes t ON t.initiative_id = i.id
+        WHERE {LIVE_CONDITION}
     ),
     problem_cells AS (
         SELECT DISTINCT up.ancestor_id AS row_id, t.theme_id, p.id

@@ -60,6 +60,7 @@ class Command(BaseCommand):
         cases += [
             ("gaps, delivered", url["gaps"] + "?view=delivered"),
             ("gaps, observed hours", url["gaps"] + "?view=observed"),
+            ("attention, delivery", url["attention"] + "?view=delivery"),
             ("overlaps, decided", url["overlaps"] + "?show=decided"),
             ("overlaps, page 5", url["overlaps"] + "?page=5"),
             ("overlaps, one theme", f"{url['overlaps']}?theme={theme.pk}"),

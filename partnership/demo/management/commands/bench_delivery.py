@@ -4,7 +4,7 @@ Real requests through Django's test client on whatever ``DATABASE_URL`` points t
 database loaded with ``seed_scale --initiatives 100000`` (which marks a year of sessions).
 The coordinator and its session are created in a transaction that is rolled back.
 
-Pages: the coordinator's gaps (with the "delivered" view) and attention list (sessions
+Pages: the coordinator's gaps (its "delivered" view) and follow-up (its delivery view: sessions
 unconfirmed > 48 h, cancelled ≥ 2 of the last 4), and for the initiative with the most marked
 sessions its delivery log, its page (the record, coming sessions) and its calendar feed, and
 Mina sidor's ``sessions_to_confirm`` for a member of its lead organisation. Prints the median
@@ -57,11 +57,15 @@ class Command(BaseCommand):
         partner.force_login(member)
         with translation.override("sv"):
             cases = [
-                ("gaps (delivered)", coordinator, reverse("coordinator:dashboard:gaps")),
+                (
+                    "gaps (delivered)",
+                    coordinator,
+                    reverse("coordinator:dashboard:gaps") + "?view=delivered",
+                ),
                 (
                     "attention (unconfirmed, cancelled)",
                     coordinator,
-                    reverse("coordinator:dashboard:attention"),
+                    reverse("coordinator:dashboard:attention") + "?view=delivery",
                 ),
                 ("delivery log", partner, reverse("initiatives:delivery", args=[busiest.slug])),
                 ("initiative page", partner, reverse("initiatives:detail", args=[busiest.slug])),
