@@ -110,3 +110,19 @@ def manage_setting(name: str, **env: str) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
+
+
+def mark_session(initiative, day, start, end, outcome="held", **fields):
+    """A session of ``initiative`` on ``day`` from ``start`` to ``end`` marked as the delivery
+    page marks it (``outcome``: held, cancelled or moved, with ``moved_*`` in ``fields``)."""
+    from initiatives.models import SessionMark
+
+    return SessionMark.objects.create(
+        initiative=initiative,
+        on_date=day,
+        starts_at=start,
+        ends_at=end,
+        outcome=outcome,
+        via="page",
+        **fields,
+    )

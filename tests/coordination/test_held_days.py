@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from initiatives.models import HeldDay, Initiative, SessionMark
 from tests import factories
+from tests.helpers import mark_session as mark
 
 h = dt.time
 
@@ -34,11 +35,11 @@ def raw() -> Counter:
     """The counts from the marks: every held or moved mark, once per area of its initiative,
     on the day and at the times it was held."""
     counts = Counter()
-    for mark in SessionMark.objects.filter(outcome__in=["held", "moved"]):
-        day = mark.moved_on or mark.on_date
-        start = mark.moved_starts_at or mark.starts_at
-        end = mark.moved_ends_at or mark.ends_at
-        for area_id in mark.initiative.areas.values_list("pk", flat=True):
+    for held in SessionMark.objects.filter(outcome__in=["held", "moved"]):
+        day = held.moved_on or held.on_date
+        start = held.moved_starts_at or held.starts_at
+        end = held.moved_ends_at or held.ends_at
+        for area_id in held.initiative.areas.values_list("pk", flat=True):
             for after, hour in hours(start, end):
                 counts[(area_id, day + dt.timedelta(days=after), hour)] += 1
     return counts
@@ -54,18 +55,6 @@ def kept() -> Counter:
             if n:
                 counts[(row.area_id, row.held_on, hour)] = n
     return counts
-
-
-def mark(initiative, day, start, end, outcome="held", **fields):
-    return SessionMark.objects.create(
-        initiative=initiative,
-        on_date=day,
-        starts_at=start,
-        ends_at=end,
-        outcome=outcome,
-        via="page",
-        **fields,
-    )
 
 
 @pytest.fixture

@@ -9,27 +9,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from initiatives.models import SessionMark
 from partnership.coordination.queries import Scope
 from partnership.coordination.queries.gaps import observation_pages
 from tests import factories
+from tests.helpers import mark_session as mark
 from tests.helpers import query_count
 
 pytestmark = pytest.mark.django_db
 
 h = dt.time
-
-
-def mark(initiative, day, start, end, outcome="held", **fields):
-    return SessionMark.objects.create(
-        initiative=initiative,
-        on_date=day,
-        starts_at=start,
-        ends_at=end,
-        outcome=outcome,
-        via="page",
-        **fields,
-    )
 
 
 @pytest.fixture
