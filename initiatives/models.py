@@ -468,7 +468,7 @@ class HeldDay(models.Model):
     other's hours. Each trigger first locks the initiatives it touches (share for marks,
     no-key-update for areas), so a session marked while the initiative's areas change is
     counted exactly once. A row whose counts all fall to 0 is deleted.
-    ``tests/coordination/test_speed_delivered.py`` checks it against the marks after every
+    ``tests/coordination/test_held_days.py`` checks it against the marks after every
     kind of write."""
 
     pk = models.CompositePrimaryKey("held_on", "area_id")
