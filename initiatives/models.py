@@ -491,11 +491,6 @@ class HeldDay(models.Model):
     def __str__(self) -> str:
         return f"{self.area_id} {self.held_on}: {self.sessions}"
 
-    @property
-    def hours(self) -> list[int]:
-        """The hours at least one held session touched."""
-        return [hour for hour, count in enumerate(self.sessions) if count]
-
 
 class DeliveryEmailWeek(models.Model):
     """One weekly delivery email per initiative and ISO week (``initiatives/tasks.py``): the

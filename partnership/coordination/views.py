@@ -189,11 +189,35 @@ def overlap_cluster_decide(request):
     )
 
 
+def _views(request, views: dict) -> dict:
+    """A page's views (``?view=``; ``views``: value → label, the first the default): the
+    chosen ``view``, the ``kept_view`` the filter form carries along ("" for the default,
+    ``dashboard/base.html``) and the ``view_tabs`` (label, address, shown): each view's
+    address keeps the filters and drops the page numbers."""
+    default = next(iter(views))
+    view = request.GET.get("view") if request.GET.get("view") in views else default
+    tabs = []
+    for value, label in views.items():
+        params = request.GET.copy()
+        for key in list(params):
+            if key == "view" or key == "page" or key.endswith("_page"):
+                del params[key]
+        if value != default:
+            params["view"] = value
+        query = params.urlencode()
+        tabs.append((label, f"{request.path}?{query}" if query else request.path, value == view))
+    return {"view": view, "kept_view": "" if view == default else view, "view_tabs": tabs}
+
+
 # The gaps page's views (``?view=``): the problems as planned (the initiatives' weekly
 # times) and as delivered (the sessions held, from the delivery log), and the observed hours
 # nobody covered, planned and delivered (one statement reads the observations once for
 # both). Each computes only its own tables.
-GAP_VIEWS = ("planned", "delivered", "observed")
+GAP_VIEWS = {
+    "planned": gettext_lazy("As planned: weekly times"),
+    "delivered": gettext_lazy("As delivered: sessions held"),
+    "observed": gettext_lazy("Observed hours: planned and delivered"),
+}
 
 
 @coordinator_required
@@ -204,8 +228,8 @@ def gaps(request):
     observed hours and places where no initiative runs, and where no session was held."""
     form = _scope_form(request)
     scope = form.scope()
-    view = request.GET.get("view") if request.GET.get("view") in GAP_VIEWS else "planned"
-    context = {"form": form, "view": view}
+    context = {"form": form, **_views(request, GAP_VIEWS)}
+    view = context["view"]
     if view == "planned":
         context |= {
             "page": queries.gaps(scope, page=request.GET.get("page")),
@@ -246,7 +270,10 @@ def coverage(request):
 
 # The follow-up page's views (``?view=``): responsibilities and initiatives, and the
 # delivery log's sessions (which read four weeks of every live initiative's sessions).
-ATTENTION_VIEWS = ("follow-up", "delivery")
+ATTENTION_VIEWS = {
+    "follow-up": gettext_lazy("Responsibilities and initiatives"),
+    "delivery": gettext_lazy("Delivery: sessions"),
+}
 
 
 @coordinator_required
@@ -258,8 +285,8 @@ def attention(request):
     computes only its own lists."""
     form = _scope_form(request)
     scope = form.scope()
-    view = request.GET.get("view") if request.GET.get("view") in ATTENTION_VIEWS else "follow-up"
-    context = {"form": form, "view": view, "kept_view": "" if view == "follow-up" else view}
+    context = {"form": form, **_views(request, ATTENTION_VIEWS)}
+    view = context["view"]
     if view == "follow-up":
         context |= {
             "stale_days": queries.STALE_DAYS,

@@ -325,3 +325,25 @@ def test_problem_model_fields_the_dashboard_reads():
     """The dashboard reads these Problem fields in SQL (see queries.py)."""
     names = {f.name for f in Problem._meta.get_fields()}
     assert {"weekdays", "time_from", "time_to", "severity", "status", "archived_at"} <= names
+
+
+@pytest.mark.parametrize(
+    ("page", "views"),
+    [("gaps", ["planned", "delivered", "observed"]), ("attention", ["follow-up", "delivery"])],
+)
+def test_view_tabs_keep_the_filters_and_start_each_view_on_its_first_page(
+    coordinator_client, area, page, views
+):
+    """Each tab leads to its view with the area filter kept and no page number; the tab
+    shown is marked current, and the filter form carries the view along."""
+    url = en(f"coordinator:dashboard:{page}")
+    html = coordinator_client.get(url, {"area": area.pk, "view": views[-1], "page": 3}).text
+    for value in views:
+        query = f"area={area.pk}" + ("" if value == views[0] else f"&amp;view={value}")
+        assert f'href="{url}?{query}"' in html
+    assert f'href="{url}?area={area.pk}&amp;view={views[-1]}" aria-current="page"' in html
+    assert f'<input type="hidden" name="view" value="{views[-1]}">' in html
+    assert "page=3" not in "".join(line for line in html.splitlines() if "button--small" in line)
+    first = coordinator_client.get(url, {"area": area.pk}).text
+    assert f'href="{url}?area={area.pk}" aria-current="page"' in first
+    assert '<input type="hidden" name="view"' not in first

@@ -250,8 +250,12 @@ def test_partners_read_the_lagesbild_and_nobody_else(
         client.force_login(
             {"member": member, "outsider": outsider}.get(role) or coordinator_without_mfa
         )
-    assert client.get(sv("lagesbild:week")).status_code == status
+    page = client.get(sv("lagesbild:week"))
+    assert page.status_code == status
     assert client.get(sv("lagesbild:email")).status_code == status
+    # Only a coordinator is led on to the dashboard's gaps and observed hours.
+    observed = sv("coordinator:dashboard:gaps") + "?view=observed"
+    assert (observed in page.text) == (role == "coordinator")
 
 
 def test_the_page_does_not_grow_with_the_data(client, member, organization, area, planted):
