@@ -124,14 +124,16 @@ _DELIVERED_GAPS = f"""
         SELECT ip.problem_id, ip.initiative_id
         FROM initiatives_initiative_problems ip JOIN live l ON l.id = ip.initiative_id
     ),
+    -- Every linked initiative has weekly times: one hash of the slots' initiatives, not an
+    -- index probe per link.
     timed AS (
         SELECT k.problem_id FROM links k
         GROUP BY k.problem_id
-        HAVING bool_and(EXISTS (
-            SELECT 1 FROM initiatives_scheduleslot s WHERE s.initiative_id = k.initiative_id))
+        HAVING bool_and(k.initiative_id IN (SELECT s.initiative_id FROM initiatives_scheduleslot s))
     ),
+    -- Only the columns the ranking needs: the problems are read twice below.
     pw AS MATERIALIZED (
-        SELECT p.*, {PROBLEM_WEEK} AS week
+        SELECT p.id, p.severity, p.observed_on, p.created_at, {PROBLEM_WEEK} AS week
         FROM open_problems p JOIN timed t ON t.problem_id = p.id
     ),
     weeks AS (
