@@ -3,11 +3,12 @@ not just the page shown."""
 
 from collections.abc import Iterator
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnership.coordination import queries
 from partnership.coordination.queries.attention import delivery_attention
-from partnership.coordination.queries.gaps import observation_pages
+from partnership.coordination.queries.gaps import delivered_gaps, observation_pages
 from partnership.coordination.queries.overlaps import STRENGTH_LABELS
 from partnership.models import Weekday
 from stakeholders.exports import CsvWriter, csv_safe
@@ -104,8 +105,37 @@ def _gaps(scope, time):
         yield [*row, _spans(gap.uncovered)] if time else row
 
 
-# Every place of the gaps page's observation-hours tables, not a page of them.
-OBSERVATION_ROWS_MAX = 10**6
+# Every row of a table the page shows a page of (places, problems), not a page of them.
+ALL_ROWS = 10**6
+
+
+def _delivered(scope):
+    """The gaps page's delivered view: problems whose hours the sessions held in the last
+    weeks did not all cover, with the hours a week delivered then and in the weeks before."""
+    yield [
+        _("Problem"),
+        _("Area"),
+        _("When it happens"),
+        _("Its hours a week"),
+        _("Covered by held sessions, hours a week"),
+        _("The weeks before"),
+        _("Sessions held"),
+        _("Sessions held the weeks before"),
+        _("Not covered by a held session"),
+    ]
+    for gap in delivered_gaps(scope, per_page=ALL_ROWS).object_list:
+        p = gap.problem
+        yield [
+            p.title,
+            p.area.name,
+            p.when_display,
+            gap.problem_hours,
+            gap.recent_hours,
+            gap.previous_hours,
+            gap.recent_sessions,
+            gap.previous_sessions,
+            _spans(gap.uncovered),
+        ]
 
 
 def _observation_hours(scope, view: str):
@@ -117,7 +147,7 @@ def _observation_hours(scope, view: str):
         _("All observations with a time"),
         _("Observed hours with nobody there"),
     ]
-    page = observation_pages(scope, views=(view,), per_page=OBSERVATION_ROWS_MAX)[view]
+    page = observation_pages(scope, views=(view,), per_page=ALL_ROWS)[view]
     for row in page.object_list:
         spans = [
             f"{Weekday(s.weekday).label} {s.starts:%H:%M}–"
@@ -166,6 +196,45 @@ def _organizations(queryset):
         yield [o.name, o.get_kind_display(), o.contact_email]
 
 
+def _unowned(scope):
+    """Open problems nobody has taken responsibility for, most severe first."""
+    yield [_("Problem"), _("Area"), _("Severity"), _("Status"), _("Observed on"), _("Recorded")]
+    for p in queries.unowned_problems(scope).iterator(chunk_size=2000):
+        yield [
+            p.title,
+            p.area.name,
+            p.severity,
+            p.get_status_display(),
+            p.observed_on.isoformat() if p.observed_on else "",
+            p.created_at.date().isoformat(),
+        ]
+
+
+def _overdue(scope):
+    """Responsibilities on open problems past their date, the longest overdue first: the
+    list a secretariat sends round before a meeting."""
+    yield [
+        _("Problem"),
+        _("Area"),
+        _("Organisation"),
+        _("Role"),
+        _("What they do"),
+        _("By when"),
+        _("Days overdue"),
+    ]
+    today = timezone.localdate()
+    for r in queries.overdue_responsibilities(scope).iterator(chunk_size=2000):
+        yield [
+            r.problem.title,
+            r.problem.area.name,
+            r.organization.name,
+            r.get_role_display(),
+            r.commitment,
+            r.due_on.isoformat(),
+            (today - r.due_on).days,
+        ]
+
+
 def _problems(scope):
     yield [
         _("Problem"),
@@ -198,6 +267,9 @@ TABLES = {
     "coverage": _coverage,
     "observed-hours": lambda scope: _observation_hours(scope, "planned"),
     "observed-hours-delivered": lambda scope: _observation_hours(scope, "delivered"),
+    "delivered-gaps": _delivered,
+    "unowned": _unowned,
+    "overdue": _overdue,
     "stale": lambda scope: _initiatives(queries.stale_initiatives(scope), with_news=True),
     "idle-organisations": lambda scope: _organizations(queries.idle_organizations(scope)),
     "unlinked": lambda scope: _initiatives(queries.unlinked_initiatives(scope)),
