@@ -155,6 +155,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("The partnership portal runs on PostgreSQL only (DATABASE_URL).")
+# No JIT compiling: for a web application's statements it costs more than it saves (the
+# report's year of observations spent about 130 ms compiling a scan that runs in less).
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Stateless app servers: sessions and cache (rate limits) live in the database.

@@ -11,6 +11,7 @@ from partnership.coordination.queries import Scope
 from partnership.fields import BoundedDateField
 from partnership.forms import PortalFormMixin
 from partnership.models import Area, Theme
+from partnership.widgets import LongSelect
 
 
 class ScopeForm(PortalFormMixin, forms.Form):
@@ -22,6 +23,7 @@ class ScopeForm(PortalFormMixin, forms.Form):
         queryset=Area.objects.order_by("name"),
         required=False,
         empty_label=_("All areas"),
+        widget=LongSelect,  # every area of a national deployment: hundreds, on every page
     )
     theme = forms.ModelChoiceField(
         label=_("Theme"),

@@ -94,7 +94,6 @@ def overlaps_refresh() -> list[OverlapSnapshot]:
         ]
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '128MB'")
-            cursor.execute("SET LOCAL jit = off")
             snapshot.fill(cursor, snapshots, queries.SNAPSHOT_FILL)
         seconds = round(time.monotonic() - started, 2)
         for new in snapshots:
