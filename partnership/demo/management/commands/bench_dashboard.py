@@ -9,6 +9,8 @@ transaction that is rolled back at the end: the benchmark leaves the database as
 Run ``manage.py refresh_overlaps`` first to time the pages as a large deployment serves them
 (from the overlap snapshot); without one, the overlap pages compute every pair on the request.
 
+The gaps and follow-up pages' views, the action plan and the weekly lägesbild are timed too.
+
 Prints the median and worst server-side time in milliseconds and the number of SQL queries
 of each page, after a reference measured in the same run (a fixed amount of Python and of
 PostgreSQL work, so that runs on machines of different speed can be compared). Target
@@ -56,11 +58,15 @@ class Command(BaseCommand):
                 name: reverse(f"coordinator:dashboard:{name}")
                 for name in ["overview", "overlaps", "gaps", "coverage", "attention", "report"]
             }
+            plan_url = reverse("coordinator:dashboard:plan")
+            weekly_url = reverse("lagesbild:week")
         cases = list(url.items())
         cases += [
             ("gaps, delivered", url["gaps"] + "?view=delivered"),
             ("gaps, observed hours", url["gaps"] + "?view=observed"),
             ("attention, delivery", url["attention"] + "?view=delivery"),
+            ("action plan", plan_url),
+            ("weekly lägesbild", weekly_url),
             ("overlaps, decided", url["overlaps"] + "?show=decided"),
             ("overlaps, page 5", url["overlaps"] + "?page=5"),
             ("overlaps, one theme", f"{url['overlaps']}?theme={theme.pk}"),
