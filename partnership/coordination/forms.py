@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,17 @@ class ScopeForm(PortalFormMixin, forms.Form):
             year = timezone.localdate().year
             starts, ends = dt.date(year, 1, 1), dt.date(year, 12, 31)
         return Scope(area=data.get("area"), theme=data.get("theme"), starts_on=starts, ends_on=ends)
+
+
+def filter_params(params: QueryDict) -> QueryDict:
+    """The dashboard's filters (``ScopeForm``'s fields) of a query string and nothing else:
+    what a view tab and a download keep of the page they are on, not its page numbers, its
+    view or its order."""
+    kept = QueryDict(mutable=True)
+    for name in ScopeForm.base_fields:
+        if values := params.getlist(name):
+            kept.setlist(name, values)
+    return kept
 
 
 class OverlapDecisionForm(PortalFormMixin, forms.Form):

@@ -21,6 +21,7 @@ from partnership.coordination.forms import (
     OverlapClusterDecisionForm,
     OverlapDecisionForm,
     ScopeForm,
+    filter_params,
 )
 from partnership.coordination.models import OverlapDecision
 from partnership.coordination.queries.attention import DELIVERY_WEEKS, delivery_attention
@@ -193,15 +194,12 @@ def _views(request, views: dict) -> dict:
     """A page's views (``?view=``; ``views``: value → label, the first the default): the
     chosen ``view``, the ``kept_view`` the filter form carries along ("" for the default,
     ``dashboard/base.html``) and the ``view_tabs`` (label, address, shown): each view's
-    address keeps the filters and drops the page numbers."""
+    address keeps the filters (``filter_params``) and drops the page numbers."""
     default = next(iter(views))
     view = request.GET.get("view") if request.GET.get("view") in views else default
     tabs = []
     for value, label in views.items():
-        params = request.GET.copy()
-        for key in list(params):
-            if key == "view" or key == "page" or key.endswith("_page"):
-                del params[key]
+        params = filter_params(request.GET)
         if value != default:
             params["view"] = value
         query = params.urlencode()

@@ -62,10 +62,13 @@ def test_the_follow_up_lists_download_with_every_row(coordinator_client, area, t
     other = factories.AreaFactory(name="Masmo")
     factories.ProblemFactory(title="Annat område", area=other, themes=[theme])
 
-    page = coordinator_client.get(en("coordinator:dashboard:attention"), {"area": area.pk})
+    # The links carry the page's filters, not its page numbers.
+    page = coordinator_client.get(
+        en("coordinator:dashboard:attention"), {"area": area.pk, "unowned_page": 2}
+    )
     for table in ("unowned", "overdue"):
         link = en("coordinator:dashboard:export", table=table) + f"?area={area.pk}"
-        assert link in page.text
+        assert f'href="{link}" download' in page.text
 
     rows = csv_rows(
         coordinator_client, en("coordinator:dashboard:export", table="unowned") + f"?area={area.pk}"

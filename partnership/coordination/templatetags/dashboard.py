@@ -6,6 +6,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from partnership.coordination.forms import filter_params
 from partnership.models import Weekday
 
 register = template.Library()
@@ -14,6 +15,14 @@ register = template.Library()
 @register.filter
 def weekday_name(number: int) -> str:
     return str(Weekday(number).label)
+
+
+@register.simple_tag(takes_context=True)
+def filters_query(context) -> str:
+    """``?`` and the page's filters (``forms.filter_params``), or nothing: a download's
+    address carries what the table was filtered by, not the page's numbers or view."""
+    query = filter_params(context["request"].GET).urlencode()
+    return f"?{query}" if query else ""
 
 
 @register.simple_tag
